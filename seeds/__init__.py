@@ -1,0 +1,1 @@
+"""The embedded seed corpus: one Yonhap and one Press TV article (see manifest.csv)."""
