@@ -75,7 +75,8 @@ def seed_paths() -> Path:
 
 
 def load_corpus(paths: str | Path | Sequence[str | Path], *, outlet: str | None = None,
-                strict: bool = False, profiles: OutletProfiles | None = None) -> Corpus:
+                strict: bool = False, profiles: OutletProfiles | None = None,
+                show_progress: bool = False) -> Corpus:
     """Read articles from files, folders (recursive, sorted) and glob patterns.
 
     Parameters
@@ -88,6 +89,8 @@ def load_corpus(paths: str | Path | Sequence[str | Path], *, outlet: str | None 
         Raise :class:`ArticleError` on the first skipped input instead of recording it.
     profiles
         Outlet profiles; the shipped ``outlets.yaml`` by default.
+    show_progress
+        Count the inputs read on stderr (only when stderr is a terminal).
 
     Returns
     -------
@@ -107,7 +110,12 @@ def load_corpus(paths: str | Path | Sequence[str | Path], *, outlet: str | None 
     ['Press TV', 'Yonhap']
     """
     corpus = Corpus()
-    for item in iter_corpus(paths, outlet=outlet, profiles=profiles):
+    items = iter_corpus(paths, outlet=outlet, profiles=profiles)
+    if show_progress:
+        from framing.progress import progress
+
+        items = progress(items, label="reading")
+    for item in items:
         if isinstance(item, Skipped):
             if strict:
                 raise ArticleError(f"{item.path}: {item.reason} (strict mode)")

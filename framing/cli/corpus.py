@@ -47,7 +47,8 @@ def load(args: argparse.Namespace):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        corpus = load_corpus(args.paths, outlet=args.outlet, strict=args.strict)
+        corpus = load_corpus(args.paths, outlet=args.outlet, strict=args.strict,
+                             show_progress=True)
     for warning in caught:
         print(f"framing: warning: {warning.message}", file=sys.stderr)
     for skipped in corpus.skipped:
