@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
 
-import pandas as pd
-
 from framing.errors import ArticleError
 from framing.models import Article, Skipped
 from framing.outlets import UNKNOWN_OUTLET, OutletProfiles, clean_text, default_profiles
@@ -41,6 +39,7 @@ ARTICLE_COLUMNS = ["id", "outlet", "title", "date", "url", "event", "path", "n_c
 # Korean sites, CP1252/Latin-1 for Western ones.
 LEGACY_ENCODINGS = ("cp949", "euc_kr", "cp1252", "latin_1", "gb18030", "shift_jis", "cp1251")
 _MAX_CONTROL_SHARE = 0.01
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 @dataclass
@@ -50,8 +49,10 @@ class Corpus:
     articles: list[Article] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
-    def table(self, *, with_sentences: bool = True) -> pd.DataFrame:
+    def table(self, *, with_sentences: bool = True) -> "pd.DataFrame":
         """One row per input, columns ARTICLE_COLUMNS; skipped inputs have ``skipped`` set."""
+        import pandas as pd
+
         from framing.sentences import article_sentences
 
         rows = []
@@ -142,8 +143,11 @@ def iter_corpus(paths: str | Path | Sequence[str | Path], *, outlet: str | None 
     for item in _iter_unchecked(paths, outlet, profiles):
         if isinstance(item, Article):
             if item.id in seen:
-                yield Skipped(item.path, f"duplicate article id {item.id!r} "
-                                         f"(first seen in {seen[item.id]})")
+                if item.id == content_id(item.text):   # the id was derived from the text
+                    reason = f"same text as {seen[item.id]} (exact duplicate)"
+                else:
+                    reason = f"duplicate article id {item.id!r} (first seen in {seen[item.id]})"
+                yield Skipped(item.path, reason)
                 continue
             seen[item.id] = item.path
         yield item
@@ -263,7 +267,7 @@ def _decode_legacy(data: bytes) -> tuple[str | None, str]:
 def _check_text(text: str, where: str) -> str:
     if not text.strip():
         raise ArticleError(f"{where}: only whitespace")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    controls = len(_CONTROL_CHARS.findall(text))
     if controls > max(2, _MAX_CONTROL_SHARE * len(text)):
         raise ArticleError(f"{where}: binary file ({controls} control characters), not text")
     return text

@@ -137,6 +137,14 @@ def test_globs_expand_sorted(tmp_path):
     assert [a.path.rsplit("/", 1)[-1] for a in corpus.articles] == ["1.txt", "2.txt"]
 
 
+def test_exact_duplicate_texts_are_skipped_naming_the_first(tmp_path):
+    (tmp_path / "a.txt").write_text("Same words here.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Same words here.\n", encoding="utf-8")
+    corpus = _load(tmp_path)
+    assert len(corpus.articles) == 1
+    assert corpus.skipped[0].reason == f"same text as {tmp_path / 'a.txt'} (exact duplicate)"
+
+
 def test_ids_are_derived_from_content_and_stable(tmp_path):
     (tmp_path / "a.txt").write_text("Same words here.", encoding="utf-8")
     first = _load(tmp_path / "a.txt").articles[0].id
