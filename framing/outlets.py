@@ -250,7 +250,7 @@ def clean_text(raw: str, outlet: str, profiles: OutletProfiles, *,
             zones.append(Zone(z_start, z_end, "byline"))
         else:
             m = any_match("dateline", body[lead:])
-            if m and m.end() < len(stripped):
+            if m:   # "SEOUL (Reuters) - ..." opens a line; a date alone fills one
                 zones.append(Zone(z_start, z_start + len(m.group().rstrip()), "dateline"))
         first_content = False
         _append(pieces, start, pos)
