@@ -75,10 +75,9 @@ class OutletProfiles:
 
     def detect(self, text: str) -> str | None:
         """The first outlet whose detection pattern occurs on a line of ``text``."""
-        lines = text.splitlines()
         for profile in self.profiles:
             for pattern in profile.rules.detect:
-                if any(pattern.search(line) for line in lines):
+                if pattern.search(text):   # compiled with re.MULTILINE: ^ and $ are per line
                     return profile.name
         return None
 
@@ -174,7 +173,7 @@ def _compile_rules(entry: Mapping, source: str, lines: Mapping, key) -> OutletRu
                                    f"quantifier, which can backtrack catastrophically; "
                                    f"rewrite it without a quantified group containing + or *")
             try:
-                out.append(re.compile(pattern))
+                out.append(re.compile(pattern, re.MULTILINE if rule == "detect" else 0))
             except re.error as exc:
                 raise LexiconError(f"{source}:{line}: bad {rule} pattern {pattern!r}: {exc}") from exc
         compiled[rule] = tuple(out)
@@ -205,14 +204,16 @@ def clean_text(raw: str, outlet: str, profiles: OutletProfiles, *,
         Mark the first line as the headline when it looks like one (plain-text files).
     """
     profile = profiles.profile(outlet)
-    rules = [profiles.defaults] + ([profile.rules] if profile else [])
+    # Patterns stay separate: one alternation of anchored and unanchored patterns would be
+    # tried at every position of every line.
+    rules = {attr: [p for r in [profiles.defaults] + ([profile.rules] if profile else [])
+                    for p in getattr(r, attr)] for attr in _RULE_KEYS}
 
     def any_match(attr: str, line: str) -> re.Match | None:
-        for r in rules:
-            for pattern in getattr(r, attr):
-                m = pattern.search(line)
-                if m:
-                    return m
+        for pattern in rules[attr]:
+            m = pattern.search(line)
+            if m:
+                return m
         return None
 
     pieces: list[tuple[int, int]] = []   # kept raw slices (start, end), newline included
