@@ -24,6 +24,20 @@ _EXPORTS = {
     "seed_paths": "framing.ingest",
     "article_from_record": "framing.ingest",
     "split_sentences": "framing.sentences",
+    "add_voice": "framing.attribution",
+    "detect_attributions": "framing.attribution",
+    "load_lexicon": "framing.lexicon",
+    "builtin_lexicons": "framing.lexicon",
+    "compile_matcher": "framing.matching",
+    "match_sentences": "framing.scoring",
+    "frame_rates": "framing.scoring",
+    "kwic": "framing.kwic",
+    "Analysis": "framing.analysis",
+    "analyze": "framing.analysis",
+    "compare": "framing.compare",
+    "build_report": "framing.report",
+    "render_html": "framing.report",
+    "write_report": "framing.report",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -1,0 +1,228 @@
+"""Quotation marks, scare quotes, hedges and the rule layer of attribution detection.
+
+Text-level helpers with character offsets; :mod:`framing.attribution` combines them with the
+learned tagger (:mod:`framing.attribution_model`).
+
+* :func:`quote_spans` pairs straight and curly double quotation marks within a paragraph (a
+  quotation that runs over several paragraphs reopens each paragraph, the newspaper
+  convention, so an unclosed mark runs to its paragraph's end), and single curly marks used
+  as quotes in headlines (``'guardrails'``) when they are not apostrophes.
+* :func:`is_scare_quote` separates the outlet's own distancing quotes (the so-called "peace
+  era") from quoted speech: a short quotation that belongs to no attribution, or one
+  introduced by a labelling word ("so-called", "dubbed"), is the outlet's.
+* :func:`hedge_spans` finds the outlet's own hedges ("reportedly", "is believed to") from the
+  ``hedge`` category of ``lexicons/cues.yaml`` (Lakoff 1973; Hyland 1998).
+* :func:`rule_attributions` is the rule layer: high-precision patterns for the reporting
+  formulas of wire and state-media copy ("according to X", "in a statement carried by
+  KCNA", "cited X as saying", '"...," X said.') that the tagger, trained on US campaign
+  news, may miss.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPENERS = "“\""
+CLOSERS = "”\""
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A quotation: ``start``/``end`` include the marks; ``closed`` is False for a quotation
+    that runs to the end of its paragraph (multi-paragraph quotes)."""
+
+    start: int
+    end: int
+    closed: bool = True
+    single: bool = False
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.start + 1, self.end - (1 if self.closed else 0)
+
+
+_PARA = re.compile(r"[^\n]+")
+_DQ = re.compile(r"[\"“”]")
+_SQ = re.compile(r"(?<![\w])‘|’(?![\w])")
+
+
+def quote_spans(text: str, *, single: bool = True) -> list[QuoteSpan]:
+    """Quotations in ``text``, in order, as :class:`QuoteSpan` (offsets into ``text``).
+
+    Examples
+    --------
+    >>> [(q.start, q.end) for q in quote_spans('He said "we are ready" and “more.”')]
+    [(8, 22), (27, 34)]
+    """
+    out: list[QuoteSpan] = []
+    for para in _PARA.finditer(text):
+        base, chunk = para.start(), para.group()
+        open_at, open_ch, nested = None, "", False
+        for m in _DQ.finditer(chunk):
+            ch, i = m.group(), m.start()
+            if open_at is None:
+                if ch != "”":                    # a stray closing mark opens nothing
+                    open_at, open_ch = i, ch
+                continue
+            if open_ch == "“" and ch in "\"“":
+                nested = not nested if ch == '"' else nested   # a quote inside a quote
+                continue
+            if nested:
+                nested = False
+                continue
+            out.append(QuoteSpan(base + open_at, base + i + 1))
+            open_at = None
+        if open_at is not None:
+            end = len(chunk.rstrip())
+            if end - open_at > 1:
+                out.append(QuoteSpan(base + open_at, base + end, closed=False))
+        if single:
+            marks = list(_SQ.finditer(chunk))
+            stack = None
+            for m in marks:
+                if m.group() == "‘":
+                    stack = m.start()
+                elif stack is not None:
+                    s, e = base + stack, base + m.end()
+                    if not any(q.start <= s < q.end for q in out):
+                        out.append(QuoteSpan(s, e, single=True))
+                    stack = None
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+_LABELLING = re.compile(
+    r"(?:so[- ]called|dubbed|termed|branded|labell?ed|its|their|what (?:it|they|he|she) "
+    r"(?:calls?|called|dubs?|terms?))\s*$", re.IGNORECASE)
+
+
+def n_words(text: str) -> int:
+    return len(re.findall(r"\w+(?:[-'’]\w+)*", text))
+
+
+def is_scare_quote(text: str, quote: QuoteSpan, *, in_content: bool,
+                   max_words: int = 4) -> bool:
+    """Whether a quotation is the outlet's own distancing rather than reported speech.
+
+    A quotation introduced by a labelling word ("so-called", "dubbed") is a scare quote
+    even inside reported speech; otherwise a quotation is a scare quote when it belongs to
+    no attribution (``in_content`` False) and is short: under ``max_words`` words is nearly
+    always a label, not a speech act.
+
+    Examples
+    --------
+    >>> t = 'It ended the so-called "peace era" in 2019.'
+    >>> is_scare_quote(t, quote_spans(t)[0], in_content=False)
+    True
+    """
+    before = text[max(0, quote.start - 40): quote.start]
+    if _LABELLING.search(before):
+        return True
+    if in_content:
+        return False
+    s, e = quote.inner
+    return n_words(text[s:e]) <= max_words
+
+
+# --------------------------------------------------------------------------- hedges
+
+def hedge_spans(text: str, forms: list[str] | tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """``(start, end, form)`` of every hedge form (whole words, case-insensitive)."""
+    if not forms:
+        return []
+    alt = "|".join(sorted((re.escape(f).replace(r"\ ", r"\s+") for f in forms),
+                          key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
+    return [(m.start(), m.end(), m.group().lower()) for m in pattern.finditer(text)]
+
+
+# --------------------------------------------------------------------------- rules
+
+@dataclass(frozen=True, slots=True)
+class RuleAttribution:
+    """A rule match: spans are ``(start, end)`` character offsets or None."""
+
+    cue: tuple[int, int]
+    source: tuple[int, int] | None
+    content: tuple[tuple[int, int], ...]
+    rule: str
+
+
+# A source noun phrase: optional determiner/possessive, capitalised or nominal words,
+# optional apposition. Deliberately conservative.
+_NAME = r"(?:[A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|of|the|for|and|de|al|bin))*)"
+_NP = (rf"(?:(?:the|a|an|its|his|her|their|[A-Z][\w.’'-]*(?:’s|'s))\s+)?"
+       rf"(?:[\w’'-]+\s+){{0,5}}?(?:{_NAME}|[a-z]+(?:ies|s|ry|cy|er|or|ist|man|woman|ment|agency|"
+       rf"office|ministry|media|report|statement))")
+_STATE_MEDIA = (r"(?:KCNA|the\s+(?:official\s+)?Korean\s+Central\s+News\s+Agency(?:\s*\(KCNA\))?|"
+                r"Rodong\s+Sinmun|(?:the\s+)?state\s+media|Xinhua|TASS|the\s+agency)")
+
+_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    # "..., according to the North's foreign ministry Friday."
+    ("according_to_after", re.compile(
+        r"(?P<content>[^;\n]{12,}?),?\s+(?P<cue>according\s+to)\s+(?P<source>[^,.;\n]{3,80}?)"
+        r"(?=\s*(?:[,.;]|\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+        r"Sunday|today|yesterday)\b|$))")),
+    # "According to X, ..."
+    ("according_to_before", re.compile(
+        r"(?P<cue>According\s+to)\s+(?P<source>[^,\n]{3,120}?),\s*"
+        r"(?P<content>[^\n]+?)(?=[.!?]?\s*$)", re.MULTILINE)),
+    # "..., in a statement carried by KCNA."
+    ("statement_carried", re.compile(
+        rf"(?P<source>[A-Z][^,\n]{{2,80}}?)\s+(?P<cue>(?:said|says|stated|claimed|warned)"
+        rf"\s+in\s+a\s+statement\s+(?:carried|released|published)\s+by)\s+(?:{_STATE_MEDIA})"
+        rf"(?:\s*\([A-Z]+\))?\s*,?\s*(?P<content>[^\n]+?)(?=[.!?]?\s*$)", re.MULTILINE)),
+    # "KCNA cited X as saying ..."
+    ("cited_as_saying", re.compile(
+        r"(?P<src2>[A-Z][^,\n]{1,60}?)\s+(?P<cue>cited)\s+(?P<source>[^,\n]{2,80}?)\s+as\s+saying"
+        r"\s*,?\s*(?P<content>[^\n]+?)(?=[.!?]?\s*$)", re.MULTILINE)),
+)
+
+
+_TRIGGERS = {"according_to_after": "according", "according_to_before": "according",
+             "statement_carried": "statement", "cited_as_saying": "as saying"}
+_DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:\([^)]{2,40}\)\s*)?(?:--|—|–)\s*")
+
+
+def rule_attributions(text: str, sentences=None) -> list[RuleAttribution]:
+    """Attributions found by the reporting-formula rules (see module docstring), matched
+    sentence by sentence (``(start, end, ...)`` spans; default: paragraphs).
+
+    Examples
+    --------
+    >>> t = "The tests were defensive, according to the foreign ministry."
+    >>> [(t[a.cue[0]:a.cue[1]], t[a.source[0]:a.source[1]]) for a in rule_attributions(t)]
+    [('according to', 'the foreign ministry')]
+    """
+    if sentences is None:
+        sentences = [(m.start(), m.end()) for m in _PARA.finditer(text)]
+    out: list[RuleAttribution] = []
+    for sent in sentences:
+        start, end = sent[0], sent[1]
+        chunk = text[start:end]
+        d = _DATELINE.match(chunk)
+        skip = d.end() if d else 0
+        low = chunk.lower()
+        for name, pattern in _RULES:
+            if _TRIGGERS[name] not in low:       # cheap gate before the regex
+                continue
+            for m in pattern.finditer(chunk, skip):
+                # "cited X as saying": the cue is the verb (one contiguous cue per
+                # attribution, as in PolNeAR); "as saying" is left out of every role
+                cue = m.span("cue")
+                source = m.span("source") if m.group("source") else None
+                content = _trim_content(chunk, *m.span("content"))
+                if content[1] - content[0] < 3:
+                    continue
+                shift = lambda sp: (sp[0] + start, sp[1] + start)   # noqa: E731
+                out.append(RuleAttribution(shift(cue), shift(source) if source else None,
+                                           (shift(content),), name))
+    return out
+
+
+def _trim_content(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end

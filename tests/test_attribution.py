@@ -1,0 +1,307 @@
+"""Attribution detection and voice (framing.attribution, framing.attribution_model,
+framing.cli.attributions). Sentences are invented; PolNeAR is only read where noted."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.attribution import (ATTRIBUTION_COLUMNS, VOICE_COLUMNS, add_voice,
+                                 attribute_article, attributions_for_text, classify_source,
+                                 content_kind, cue_lemma, detect_attributions, sentence_voices,
+                                 split_source)
+from framing.attribution_model import (ROLES, AttributionTagger, load_model, parse_brat,
+                                       parse_cue_lexicon, tokenize)
+from framing.errors import DataError, LexiconError, ModelError
+from framing.models import Article
+from framing.sentences import article_sentences, split_sentences, split_text
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _article(text: str, id: str = "t1", outlet: str = "Harbor Daily") -> Article:
+    return Article(id=id, outlet=outlet, title="", date="", url="", text=text, raw_text=text,
+                   path=f"{id}.txt")
+
+
+def _voices(text: str) -> list[dict]:
+    sents = split_text(text)
+    atts = attributions_for_text(text, sents)
+    return sentence_voices(text, [(s, e) for s, e, _ in sents], atts)
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+@pytest.mark.parametrize(("text", "spans", "kind"), [
+    ('"We are ready"', [(0, 14)], "direct"),
+    ('"We are ready," … "and willing"', [(0, 15), (18, 31)], "direct"),
+    ('he would enhance the "deterrent"', [(0, 32)], "mixed"),
+    ("that the tests were defensive", [(0, 29)], "indirect"),
+    ('"We are" ready', [(0, 14)], "mixed"),
+])
+def test_content_kind(text, spans, kind):
+    assert content_kind(text, spans) == kind
+
+
+@pytest.mark.parametrize(("cue", "expected"), [
+    ("said", ("say", "neutral")),
+    ("has also said", ("say", "neutral")),
+    ("According to", ("according to", "neutral")),
+    ("maintains", ("maintain", "distancing")),
+    ("alleged", ("allege", "distancing")),
+    ("acknowledged", ("acknowledge", "endorsing")),
+    ("pointed out", ("point out", "endorsing")),
+    ("vowed", ("vow", "emotive")),
+    ("slammed", ("slam", "emotive")),
+    ("denied", ("deny", "denial")),
+    ("rejects", ("reject", "denial")),
+    ("convened", ("convened", "other")),            # not a reporting verb
+    ("", ("", "other")),
+])
+def test_cue_lemma(cue, expected):
+    assert cue_lemma(cue) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Han Tae-song, North Korea's ambassador to Geneva,",
+     ("Han Tae-song", "North Korea's ambassador to Geneva")),
+    ("North Korean leader Kim Jong-un", ("Kim Jong-un", "North Korean leader")),
+    ("Former US President Donald Trump", ("Donald Trump", "Former US President")),
+    ("Cheong Seong-chang, a senior analyst at the Sejong Institute,",
+     ("Cheong Seong-chang", "a senior analyst at the Sejong Institute")),
+    ("The Korean Central News Agency (KCNA)", ("Korean Central News Agency", "")),
+    ("North Korea", ("North Korea", "")),
+])
+def test_split_source(text, expected):
+    assert split_source(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("North Korea's ambassador to Geneva", ("official", "North Korea")),
+    ("a senior analyst at South Korea's private Sejong Institute", ("analyst", "South Korea")),
+    ("The Korean Central News Agency (KCNA)", ("state_media", "North Korea")),
+    ("North Korea", ("government", "North Korea")),
+    ("sources familiar with the matter", ("anonymous", "")),
+    ("the statement", ("document", "")),
+    ("the ruling party", ("organisation", "")),
+    ("Lee Min-ho", ("person", "")),
+    ("", ("unknown", "")),
+])
+def test_classify_source(text, expected):
+    assert classify_source(text) == expected
+
+
+# --------------------------------------------------------------------------- detection
+
+@pytest.mark.parametrize(("text", "voice", "cue", "source_type"), [
+    ('"We will not back down," the minister said.', "direct", "say", "official"),
+    ("The minister said the talks would resume next week.", "indirect", "say", "official"),
+    ("The talks resumed on Monday after a long pause.", "asserted", "", ""),
+    ("The ministry denied that troops had crossed the border.", "indirect", "deny", "official"),
+    ("According to the foreign ministry, the test violated an agreement.",
+     "according_to", "according to", "official"),
+    ('The envoy called for a "resolute response" to the drills.', "mixed", "call for",
+     "official"),
+    ("It was reported that the missile flew 600 km before falling into the sea.",
+     "indirect", "report", "anonymous"),                   # passive reporting
+    ("The statement said the drills were a rehearsal for invasion.", "indirect", "say",
+     "document"),                                           # reporting noun as source
+])
+def test_sentence_voice(text, voice, cue, source_type):
+    (row,) = _voices(text)
+    assert (row["voice"], row["cue"], row["source_type"]) == (voice, cue, source_type)
+
+
+@pytest.mark.parametrize(("text", "hedged", "scare"), [
+    ("The missile reportedly flew 600 km over the sea.", True, False),
+    ("The launch is believed to have failed over the sea.", True, False),
+    ('The summit ended the so-called "peace era" between them.', False, True),
+    ("The missile flew 600 km over the sea.", False, False),
+])
+def test_hedge_and_scare_quote_flags(text, hedged, scare):
+    (row,) = _voices(text)
+    assert (row["voice"], row["hedged"], row["scare_quote"]) == ("asserted", hedged, scare)
+
+
+@pytest.mark.parametrize("text", [
+    '"We will respond firmly. We are ready for anything. Nobody should doubt our resolve," '
+    "the spokesman said.",                                  # cue in the last sentence
+    'The spokesman said: "We will respond firmly. We are ready for anything."',  # first
+])
+def test_multi_sentence_quote_gives_every_sentence_a_direct_voice(text):
+    assert [r["voice"] for r in _voices(text)] == ["direct"] * len(split_text(text))
+
+
+def test_interrupted_quote_has_two_content_spans():
+    text = '"We are ready," the spokesman said, "and we will not wait any longer."'
+    (a,) = attributions_for_text(text)
+    assert a["kind"] == "direct"
+    assert [text[s:e] for s, e in a["content"]] == ['"We are ready,"',
+                                                     '"and we will not wait any longer."']
+    assert text[a["cue"][0]:a["cue"][1]] == "said"
+
+
+def test_pronoun_source_resolves_to_named_source():
+    text = ("Lee Min-ho, the ministry spokesman, spoke on Friday.\n"
+            '"The drills are a provocation," he said.')
+    atts = attributions_for_text(text)
+    direct = [a for a in atts if a["kind"] == "direct"]
+    assert direct and direct[0]["source_text"] == "he"
+    assert direct[0]["source_name"] == "Lee Min-ho"
+    assert direct[0]["source_resolved_from"] == "he"
+
+
+def test_offsets_point_into_the_text():
+    text = "Intro line.\r\n\u201cWe are ready,\u201d the minister said on Tuesday.\r\n"
+    for a in attributions_for_text(text):
+        for s, e in a["content"] + [a["cue"]]:
+            assert 0 <= s < e <= len(text) and text[s:e].strip() == text[s:e]
+    (a,) = attributions_for_text(text)
+    assert text[a["cue"][0]:a["cue"][1]] == "said"
+
+
+# --------------------------------------------------------------------------- article API
+
+def test_attribute_article_aligns_with_sentences():
+    art = _article("Officials met on Monday.\n\n"
+                   '"We are ready," the envoy said.\n\nThe minister denied the report.')
+    voice_rows, att_rows = attribute_article(art)
+    assert len(voice_rows) == len(article_sentences(art))
+    assert [r["index"] for r in voice_rows] == list(range(len(voice_rows)))
+    assert all(set(VOICE_COLUMNS) <= set(r) for r in voice_rows)
+    assert [r["voice"] for r in voice_rows] == ["asserted", "direct", "indirect"]
+    assert all(set(ATTRIBUTION_COLUMNS) == set(r) for r in att_rows)
+    row = att_rows[0]
+    assert art.text[row["cue_start"]:row["cue_end"]] == row["cue_text"] == "said"
+    assert row["attribution_id"] == "t1:a0" and row["n_quoted_words"] == 3
+
+
+def test_detect_attributions_and_add_voice():
+    arts = [_article('"We are ready," the envoy said.', "a"),
+            _article("The talks resumed on Monday.", "b")]
+    table = detect_attributions(arts)
+    assert list(table.columns) == ATTRIBUTION_COLUMNS
+    assert table["article_id"].tolist() == ["a"]
+    sents = split_sentences(arts)
+    before = sents.copy()
+    voiced = add_voice(sents, arts)
+    pd.testing.assert_frame_equal(sents, before)            # input untouched
+    assert list(voiced.columns) == list(sents.columns) + VOICE_COLUMNS
+    assert voiced["voice"].tolist() == ["direct", "asserted"]
+    assert voiced["hedged"].dtype == bool
+
+
+def test_empty_inputs_give_empty_frames():
+    assert list(detect_attributions([]).columns) == ATTRIBUTION_COLUMNS
+    empty = split_sentences([])
+    assert list(add_voice(empty, []).columns) == list(empty.columns) + VOICE_COLUMNS
+    assert attributions_for_text("") == []
+
+
+# --------------------------------------------------------------------------- model
+
+def test_tokenize_marks_quotes_and_sentences():
+    tt = tokenize('He said "we are ready." Then he left.')
+    inside = [w for w, q in zip(tt.words, tt.inq) if q == 1]
+    assert inside == ["we", "are", "ready", "."]
+    assert tt.sent.tolist()[-1] == 1
+
+
+_TOY = [('"We are ready," the envoy said.', [{"cue": [(27, 31)], "source": [(16, 26)],
+                                                "content": [(0, 15)]}]),
+        ("The minister said talks would resume.", [{"cue": [(13, 17)], "source": [(0, 12)],
+                                                   "content": [(18, 36)]}]),
+        ("The talks resumed on Monday.", [])] * 3
+
+
+def test_tagger_fits_predicts_and_round_trips(tmp_path):
+    X, y = [t for t, _ in _TOY], [a for _, a in _TOY]
+    model = AttributionTagger(max_iter=3, n_stages=2).fit(X, y)
+    pred = model.predict(X[:2])
+    assert all(p.max() < len(ROLES) for p in pred)
+    path = model.to_npz(tmp_path / "m.npz")
+    again = AttributionTagger(max_iter=3, n_stages=2).fit(X, y).to_npz(tmp_path / "m2.npz")
+    assert path.read_bytes() == again.read_bytes()        # same data + seed: same bytes
+    loaded = AttributionTagger.from_npz(path)
+    for a, b in zip(model.predict(X), loaded.predict(X)):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(("X", "y", "match"), [
+    ("one text", None, "not a single string"),
+    (["a", "b"], [[]], "one list of attributions per text"),
+    ([3], [[]], "a text or a"),
+])
+def test_tagger_rejects_bad_input(X, y, match):
+    with pytest.raises(DataError, match=match):
+        AttributionTagger().fit(X, y)
+
+
+def test_shipped_model_loads_and_bad_paths_raise(tmp_path):
+    model = load_model()
+    assert model.coefs_ and model.vocab_
+    with pytest.raises(ModelError, match=r"nope\.npz: no such model file"):
+        load_model(str(tmp_path / "nope.npz"))
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="cannot read attribution model"):
+        load_model(str(bad))
+
+
+def test_parse_brat_joins_discontinuous_spans():
+    ann = ("T1\tSource 0 3\tHan\nT2\tCue 4 8\tsaid\nT3\tContent 9 12;13 20\tabc defghij\n"
+           "T4\tAttribution 4 8\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    (a,) = parse_brat(ann)
+    assert a == {"cue": [(4, 8)], "source": [(0, 3)], "content": [(9, 12), (13, 20)]}
+
+
+def test_cue_lexicon_errors_name_the_file():
+    with pytest.raises(LexiconError, match=r"my\.yaml: a cue lexicon needs"):
+        parse_cue_lexicon("name: x\n", "my.yaml")
+    with pytest.raises(LexiconError, match=r"my\.yaml:2: invalid YAML"):
+        parse_cue_lexicon("a: [\n b: c", "my.yaml")
+
+
+# --------------------------------------------------------------------------- CLI
+
+def test_cli_jsonl_contract(tmp_path, capsys):
+    from framing.cli import main
+
+    text = "Über den Fluss.\n“We are ready,” the envoy said.\n"
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["attributions", str(path), "--format", "jsonl"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert lines and all(r["doc"] == str(path) for r in lines)
+    rec = lines[0]
+    assert rec["kind"] == "direct"
+    assert text[rec["cue"][0]:rec["cue"][1]] == "said"
+    assert text[rec["content"][0][0]:rec["content"][0][1]] == "“We are ready,”"
+    assert set(rec) >= {"doc", "kind", "cue", "source", "content", "sentence_index",
+                        "source_name", "source_type", "cue_lemma", "cue_category"}
+
+
+def test_cli_table_and_errors(tmp_path, capsys):
+    from framing.cli import main
+
+    path = tmp_path / "a.txt"
+    path.write_text('"We are ready," the envoy said.\n', encoding="utf-8")
+    assert main(["attributions", str(path)]) == 0
+    assert "said" in capsys.readouterr().out
+    assert main(["attributions", str(tmp_path / "missing.txt")]) == 1
+    assert "missing.txt: no such file" in capsys.readouterr().err
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9".encode("latin-1"))
+    assert main(["attributions", str(bad)]) == 1
+    assert "not valid UTF-8" in capsys.readouterr().err
+
+
+def test_cli_train_rejects_a_folder_without_data(tmp_path, capsys):
+    from framing.cli import main
+
+    assert main(["train", "attributions", "--data", str(tmp_path), "--out",
+                 str(tmp_path / "m.npz")]) == 1
+    assert "expected a PolNeAR split" in capsys.readouterr().err

@@ -1,0 +1,90 @@
+"""Quotation spans, scare quotes, hedges and the reporting-formula rules (framing.quotes).
+
+All sentences here are invented for the tests.
+"""
+from __future__ import annotations
+
+import pytest
+
+from framing.quotes import (hedge_spans, is_scare_quote, n_words, quote_spans,
+                            rule_attributions)
+
+
+def _quoted(text: str) -> list[str]:
+    return [text[q.start:q.end] for q in quote_spans(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('He said "we are ready" today.', ['"we are ready"']),
+    ("He said “we are ready” today.", ["“we are ready”"]),
+    ('"One," she said, "two."', ['"One,"', '"two."']),
+    ("“Curly and \"straight\" nested,” he said.", ["“Curly and \"straight\" nested,”"]),
+    ("“A quote that runs on\n“and reopens.”", ["“A quote that runs on", "“and reopens.”"]),
+    ("U.S. finalizes ‘guardrails’ for funding", ["‘guardrails’"]),
+    ("The ministry’s plan was approved.", []),           # an apostrophe is not a quote
+    ("No quotation marks at all.", []),
+])
+def test_quote_spans(text, expected):
+    assert _quoted(text) == expected
+
+
+def test_unclosed_quote_runs_to_paragraph_end():
+    text = "“We will respond firmly\nNext paragraph."
+    (q,) = quote_spans(text)
+    assert not q.closed and text[q.start:q.end] == "“We will respond firmly"
+
+
+@pytest.mark.parametrize(("text", "in_content", "expected"), [
+    ('It ended the so-called "peace era" in 2019.', False, True),
+    ('It ended the so-called "peace era" in 2019.', True, True),   # labelling wins
+    ('Officials dubbed it a "historic" deal.', False, True),
+    ('The ministry called for a "resolute response".', True, False),  # partial quote: speech
+    ('"We will never give up our deterrent under any pressure," he said.', False, False),
+    ('A "short" label.', False, True),
+])
+def test_is_scare_quote(text, in_content, expected):
+    (q,) = quote_spans(text)
+    assert is_scare_quote(text, q, in_content=in_content) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The missile reportedly flew 600 km.", ["reportedly"]),
+    ("The launch is believed to have failed.", ["is believed to"]),
+    ("The agency allegedly hid the data.", ["allegedly"]),
+    ("The missile flew 600 km.", []),
+    ("The believer spoke.", []),                          # whole words only
+])
+def test_hedge_spans(text, expected):
+    forms = ["reportedly", "allegedly", "is believed to", "are believed to"]
+    assert [f for _s, _e, f in hedge_spans(text, forms)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The tests were defensive, according to the foreign ministry.",
+     [("according to", "the foreign ministry", "The tests were defensive")]),
+    ("The tests were defensive, according to the foreign ministry Friday.",
+     [("according to", "the foreign ministry", "The tests were defensive")]),
+    ("According to the defense ministry, the launch failed.",
+     [("According to", "the defense ministry", "the launch failed")]),
+    ("The envoy said in a statement carried by KCNA that talks were over.",
+     [("said in a statement carried by", "The envoy", "that talks were over")]),
+    ("The agency cited a spokesman as saying the drills were a provocation.",
+     [("cited", "a spokesman", "the drills were a provocation")]),
+    ("The ministry said the launch failed.", []),          # left to the tagger
+    ("The drills went on as planned.", []),
+])
+def test_rule_attributions(text, expected):
+    found = [(text[a.cue[0]:a.cue[1]], text[a.source[0]:a.source[1]] if a.source else None,
+              text[a.content[0][0]:a.content[0][1]]) for a in rule_attributions(text)]
+    assert found == expected
+
+
+def test_rule_skips_a_dateline():
+    text = "SEOUL, Jan. 29 (Wire) -- The envoy spoke, according to the ministry."
+    (a,) = rule_attributions(text)
+    assert text[a.content[0][0]:a.content[0][1]] == "The envoy spoke"
+
+
+@pytest.mark.parametrize(("text", "n"), [("we are ready", 3), ("Tae-song's plan", 2), ("", 0)])
+def test_n_words(text, n):
+    assert n_words(text) == n
