@@ -149,8 +149,13 @@ def kwic(query: str, corpus: str | Path | Sequence[str | Path] | Iterable[Any], 
         right = text[hit.end:hit.end + width].replace("\n", " ")
         rows.append((hit.article_id, hit.outlet, hit.sentence_index, hit.start, hit.end,
                      hit.lexicon, hit.category, hit.entry, left, hit.matched, right, hit.voice,
-                     hit.source or "", hit.cue_category or ""))
+                     _text(hit.source), _text(hit.cue_category)))
     table = pd.DataFrame(rows, columns=KWIC_COLUMNS).astype(
         {"sentence_index": "int64", "start": "int64", "end": "int64"})
     table.attrs["note"] = note
     return table
+
+
+def _text(value) -> str:
+    """A missing source or cue category (None or NaN in the hits table) as an empty string."""
+    return value if isinstance(value, str) else ""
