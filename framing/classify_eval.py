@@ -24,6 +24,7 @@ from framing.classify import (LABEL_SEPARATOR, LabelledData, cross_val_folds, le
                               settings_of, train_classifier)
 from framing.classify_model import TextClassifier
 from framing.errors import DataError
+from framing.tables import format_text_table
 
 SUMMARY_COLUMNS = ["system", "macro_f1", "micro_f1", "accuracy", "n"]
 CLASS_COLUMNS = ["label", "precision", "recall", "f1", "support", "predicted"]
@@ -282,25 +283,6 @@ def format_evaluation(ev: Evaluation, *, max_width: int = 70) -> str:
     if ev.notes:
         parts += ["", *[f"note: {n}" for n in ev.notes]]
     return "\n".join(parts)
-
-
-def format_text_table(table: pd.DataFrame, *, max_width: int = 60) -> str:
-    """An aligned plain-text table; long cells are shortened with an ellipsis."""
-    if table.empty:
-        return "(no rows)"
-
-    def cell(value) -> str:
-        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) \
-            else str(value).replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
-
-    header = [str(c) for c in table.columns]
-    rows = [[cell(v) for v in row] for row in table.itertuples(index=False)]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(lines)
 
 
 def render_evaluation_html(ev: Evaluation) -> str:

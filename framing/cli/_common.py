@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Literal, TextIO
@@ -10,6 +9,7 @@ from typing import Literal, TextIO
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.tables import format_text_table, json_value
 
 TableFormat = Literal["table", "jsonl", "csv"]
 
@@ -19,21 +19,9 @@ def add_format_option(parser, choices=("table", "jsonl", "csv"), default="table"
                         help=f"output format (default: {default})")
 
 
-def _json_value(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item"):          # numpy scalars
-        return value.item()
-    if hasattr(value, "tolist"):        # numpy arrays
-        return value.tolist()
-    return value
-
-
 def write_jsonl(records, out: TextIO) -> None:
     for record in records:
-        out.write(json.dumps({k: _json_value(v) for k, v in record.items()},
+        out.write(json.dumps({k: json_value(v) for k, v in record.items()},
                              ensure_ascii=False) + "\n")
 
 
@@ -55,22 +43,3 @@ def write_table(table: pd.DataFrame, dest: str | Path = "-", fmt: TableFormat = 
     finally:
         if out is None:
             handle.close()
-
-
-def format_text_table(table: pd.DataFrame, *, max_width: int = 60) -> str:
-    """An aligned plain-text table; long cells are shortened with an ellipsis."""
-    if table.empty:
-        return "(no rows)"
-
-    def cell(value) -> str:
-        value = _json_value(value)
-        text = "" if value is None else str(value).replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
-
-    header = [str(c) for c in table.columns]
-    rows = [[cell(v) for v in row] for row in table.itertuples(index=False)]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    return "\n".join(lines)
