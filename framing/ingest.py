@@ -22,10 +22,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from framing.errors import ArticleError
 from framing.models import Article, Skipped
 from framing.outlets import UNKNOWN_OUTLET, OutletProfiles, clean_text, default_profiles
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm")
@@ -49,7 +53,7 @@ class Corpus:
     articles: list[Article] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
-    def table(self, *, with_sentences: bool = True) -> "pd.DataFrame":
+    def table(self, *, with_sentences: bool = True) -> pd.DataFrame:
         """One row per input, columns ARTICLE_COLUMNS; skipped inputs have ``skipped`` set."""
         import pandas as pd
 
