@@ -8,6 +8,7 @@ distributed run yields identical tables. Nothing per article is kept but its row
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -52,13 +53,13 @@ def count_words(text: str) -> int:
 def _attribution_columns() -> list[str]:
     from framing.attribution import ATTRIBUTION_COLUMNS
 
-    return list(ATTRIBUTION_COLUMNS)
+    return ATTRIBUTION_COLUMNS
 
 
 def _hit_columns() -> list[str]:
     from framing.scoring import HIT_COLUMNS
 
-    return list(HIT_COLUMNS)
+    return HIT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def _as_dict(row: Any, columns: Sequence[str]) -> dict[str, Any]:
     return dict(zip(columns, row))
 
 
-def analyze_article(article: Article, *, matcher: Any) -> dict[str, list]:
+def analyze_article(article: Article, *, matcher: Any,
+                    frames: str = FRAME_LEXICON) -> dict[str, list]:
     """All table rows of one article. Pure: same article and matcher, same rows.
 
     Parameters
@@ -104,12 +106,15 @@ def analyze_article(article: Article, *, matcher: Any) -> dict[str, list]:
         An ingested article.
     matcher
         The compiled lexicons (:func:`framing.matching.compile_matcher`).
+    frames
+        Name of the lexicon whose hits fill the ``frames`` column (``Lexicon.name``).
 
     Returns
     -------
     dict
-        ``{"articles": [tuple], "sentences": [tuple], "attributions": [dict], "hits": [dict]}``;
-        tuples follow ARTICLE_COLUMNS / SENTENCE_COLUMNS.
+        ``{"articles": [tuple], "sentences": [tuple], "attributions": [tuple], "hits":
+        [tuple]}``; tuples follow ARTICLE_COLUMNS / SENTENCE_COLUMNS / ATTRIBUTION_COLUMNS /
+        HIT_COLUMNS (plain tuples: cheap to send back from a worker process).
     """
     from framing.attribution import VOICE_COLUMNS, attribute_article
     from framing.scoring import article_hits
@@ -132,15 +137,18 @@ def analyze_article(article: Article, *, matcher: Any) -> dict[str, list]:
             "source": v.get("source") or "", "source_type": v.get("source_type") or "",
             "cue": v.get("cue") or "", "cue_category": v.get("cue_category") or "",
         })
-    hits = [dict(h) for h in article_hits(article.id, article.outlet, text, base, matcher)]
-    frames: dict[int, set[str]] = {}
+    hit_columns = _hit_columns()
+    hits = article_hits(article.id, article.outlet, text, base, matcher)
+    # Every sentence's frames and actors (whatever its kind: the table is complete; the
+    # comparisons keep headline and body sentences only).
+    frame_sets: dict[int, set[str]] = {}
     actors: dict[int, set[str]] = {}
     for hit in hits:
         index = _hit_sentence(hit)
         if index is None:
             continue
-        if hit.get("lexicon") == FRAME_LEXICON:
-            frames.setdefault(index, set()).add(hit["category"])
+        if hit.get("lexicon") == frames:
+            frame_sets.setdefault(index, set()).add(hit["category"])
         elif hit.get("lexicon") == ACTOR_LEXICON:
             actors.setdefault(index, set()).add(hit["category"])
     sentences = []
@@ -155,13 +163,23 @@ def analyze_article(article: Article, *, matcher: Any) -> dict[str, list]:
             row["end"], row["text"], n_words, row["voice"], row["hedged"], row["scare_quote"],
             row["source"], row["source_type"], row["cue"], row["cue_category"],
             compound, pos, neu, neg, ";".join(sorted(actors.get(i, ()))),
-            ";".join(sorted(frames.get(i, ())))))
-    attributions = [dict(_as_dict(r, _attribution_columns())) for r in attribution_rows]
+            ";".join(sorted(frame_sets.get(i, ())))))
+    attribution_columns = _attribution_columns()
+    attributions = [_as_tuple(r, attribution_columns) for r in attribution_rows]
     article_row = (article.id, article.outlet, article.title, article.date, article.url,
                    article.event, article.path, article.encoding, article.sha256,
                    len(sentences), n_words_article)
     return {"articles": [article_row], "sentences": sentences, "attributions": attributions,
-            "hits": hits}
+            "hits": [_as_tuple(h, hit_columns) for h in hits]}
+
+
+def _as_tuple(row: Any, columns: Sequence[str]) -> tuple:
+    if isinstance(row, dict):
+        return tuple(row.get(c) for c in columns)
+    if hasattr(row, "_asdict"):
+        row = row._asdict()
+        return tuple(row.get(c) for c in columns)
+    return tuple(row)
 
 
 def _hit_sentence(hit: dict) -> int | None:
@@ -174,23 +192,85 @@ def _hit_sentence(hit: dict) -> int | None:
 
 # ---------------------------------------------------------------- the corpus
 
-_WORKER_MATCHER: Any = None
+LexiconSpec = Any   # a built-in name, a path, or a framing.lexicon.Lexicon
+
+# The matcher and frame-lexicon name of a worker process: set once per process (inherited
+# when forked, built by _init_worker when spawned), never per article.
+_WORKER: tuple[Any, str] | None = None
+# Articles per task sent to a worker: enough to amortise the inter-process traffic, few
+# enough that both workers stay busy to the end of a small corpus.
+CHUNKSIZE = 8
 
 
-def load_matcher(lexicons: Sequence[str] = DEFAULT_LEXICONS) -> Any:
-    """Load and compile the named lexicons into one matcher."""
+@dataclass(frozen=True)
+class _LexiconSet:
+    """The loaded lexicons of a run, with what provenance records about each."""
+
+    lexicons: tuple[Any, ...]
+    records: tuple[dict[str, str], ...]
+    frames: str                                   # Lexicon.name of the frame lexicon
+
+
+def _lexicon_record(spec: LexiconSpec, lexicon: Any) -> dict[str, str]:
+    """Name, version, sha256 of the file and where it came from."""
+    data = b""
+    if isinstance(spec, (str, Path)):
+        path = Path(spec)
+        if path.suffix or path.exists() or "/" in str(spec):
+            data = path.read_bytes() if path.is_file() else b""
+            source = str(path)
+        else:
+            resource = files("framing.lexicons") / f"{spec}.yaml"
+            data = resource.read_bytes() if resource.is_file() else b""
+            source = f"builtin:{spec}"
+    else:
+        source = str(getattr(lexicon, "source", ""))
+        if source and Path(source).is_file():
+            data = Path(source).read_bytes()
+    return {"name": lexicon.name, "version": str(lexicon.version or ""),
+            "sha256": hashlib.sha256(data).hexdigest() if data else "", "source": source}
+
+
+def resolve_lexicon_set(lexicons: Sequence[LexiconSpec] = DEFAULT_LEXICONS,
+                        frames: LexiconSpec = FRAME_LEXICON) -> _LexiconSet:
+    """Load ``lexicons`` plus the frame lexicon ``frames`` (added when not among them)."""
+    from framing.lexicon import load_lexicon
+
+    if isinstance(lexicons, (str, Path)):
+        lexicons = [lexicons]
+    loaded: list[Any] = []
+    records: list[dict[str, str]] = []
+    frame_lexicon = load_lexicon(frames)
+    for spec in lexicons:
+        lexicon = frame_lexicon if spec == frames else load_lexicon(spec)
+        if any(x.name == lexicon.name for x in loaded):
+            continue        # the same lexicon named twice
+        loaded.append(lexicon)
+        records.append(_lexicon_record(spec, lexicon))
+    if not any(x.name == frame_lexicon.name for x in loaded):
+        loaded.append(frame_lexicon)
+        records.append(_lexicon_record(frames, frame_lexicon))
+    return _LexiconSet(tuple(loaded), tuple(records), frame_lexicon.name)
+
+
+def load_matcher(lexicons: Sequence[LexiconSpec] = DEFAULT_LEXICONS) -> Any:
+    """Load and compile lexicons (names, paths or Lexicon objects) into one matcher."""
     from framing.matching import compile_matcher
 
+    if isinstance(lexicons, (str, Path)):
+        lexicons = [lexicons]
     return compile_matcher(list(lexicons))
 
 
-def _init_worker(lexicons: Sequence[str]) -> None:
-    global _WORKER_MATCHER
-    _WORKER_MATCHER = load_matcher(lexicons)
+def _init_worker(lexicons: tuple[Any, ...], frames: str) -> None:
+    global _WORKER
+    _WORKER = (load_matcher(lexicons), frames)
+    _warm_up()
 
 
-def _work(article: Article) -> dict[str, list]:
-    return analyze_article(article, matcher=_WORKER_MATCHER)
+def _work(articles: list[Article]) -> list[dict[str, list]]:
+    matcher, frames = _WORKER
+    return [analyze_article(a, matcher=matcher, frames=frames) for a in articles]
 
 
 def _iter_inputs(paths: Sequence[str | Path], outlet: str | None) -> Iterator[Article | Skipped]:
@@ -202,54 +282,80 @@ def _iter_inputs(paths: Sequence[str | Path], outlet: str | None) -> Iterator[Ar
     yield from iter_corpus([str(p) for p in paths], **kwargs)
 
 
-def _map_articles(items: Iterable[Article | Skipped], lexicons: Sequence[str], jobs: int,
-                  skipped: list[tuple[str, str]]) -> Iterator[dict[str, list]]:
-    def articles() -> Iterator[Article]:
-        for item in items:
-            if isinstance(item, Skipped):
-                skipped.append((item.path, item.reason))
-            else:
-                yield item
+def _chunks(items: Iterable[Article | Skipped], skipped: list[tuple[str, str]],
+            size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped.append((item.path, item.reason))
+            continue
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
+
+def _map_articles(items: Iterable[Article | Skipped], lexset: _LexiconSet, jobs: int,
+                  skipped: list[tuple[str, str]]) -> Iterator[dict[str, list]]:
+    global _WORKER
     if jobs <= 1:
-        matcher = load_matcher(lexicons)
-        for article in articles():
-            yield analyze_article(article, matcher=matcher)
+        matcher = load_matcher(lexset.lexicons)
+        for chunk in _chunks(items, skipped, 1):
+            yield analyze_article(chunk[0], matcher=matcher, frames=lexset.frames)
         return
     import multiprocessing
 
-    global _WORKER_MATCHER
     if "fork" in multiprocessing.get_all_start_methods():
-        # Build the expensive objects once, before forking: the workers inherit them.
-        _WORKER_MATCHER = load_matcher(lexicons)
+        # Build the expensive objects once, before forking: every worker inherits them warm.
+        _WORKER = (load_matcher(lexset.lexicons), lexset.frames)
         _warm_up()
         ctx, init, initargs = multiprocessing.get_context("fork"), None, ()
     else:
-        ctx, init, initargs = multiprocessing.get_context("spawn"), _init_worker, (tuple(lexicons),)
+        ctx, init = multiprocessing.get_context("spawn"), _init_worker
+        initargs = (lexset.lexicons, lexset.frames)
     try:
         with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
-            # imap keeps input order, so the tables do not depend on the number of processes.
-            yield from pool.imap(_work, articles(), chunksize=4)
+            # Chunks of articles per task; imap keeps input order, so the tables do not depend
+            # on the number of processes.
+            for results in pool.imap(_work, _chunks(items, skipped, CHUNKSIZE)):
+                yield from results
     finally:
-        _WORKER_MATCHER = None
+        _WORKER = None
 
 
 def _warm_up() -> None:
-    """Load the attribution model and VADER's lexicon in this process (cached per process)."""
-    from framing.sentiment import score_sentence
-
-    score_sentence("warm up")
+    """Load the attribution model, VADER's lexicon and Punkt in this process (all cached per
+    process), by analysing one tiny invented article, so forked workers start warm."""
     try:
-        from framing.attribution_model import load_model
+        from framing.ingest import article_from_record
 
-        load_model()
-    except (ImportError, FramingError):
-        pass  # analyze_article reports a missing model itself, with the fix
+        article = article_from_record({"id": "warm-up", "outlet": "warm-up",
+                                       "text": "Officials said the test was a success."})
+        analyze_article(article, matcher=None if _WORKER is None else _WORKER[0],
+                        frames=FRAME_LEXICON if _WORKER is None else _WORKER[1])
+    except FramingError:
+        pass  # analyze_article reports a missing model itself, with the fix, in the workers
+
+
+class _NoGC:
+    """Pause the cyclic garbage collector while rows accumulate: they are plain tuples (no
+    cycles), and repeated full collections over a growing heap cost seconds on a big corpus."""
+
+    def __enter__(self):
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was_enabled:
+            gc.enable()
 
 
 def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int = 1,
             outlet: str | None = None,
-            lexicons: Sequence[str] = DEFAULT_LEXICONS) -> Analysis:
+            lexicons: Sequence[LexiconSpec] = DEFAULT_LEXICONS,
+            frames: LexiconSpec = FRAME_LEXICON) -> Analysis:
     """Analyse a corpus: sentences with voice, source, cue, sentiment, actors and frames.
 
     Parameters
@@ -261,32 +367,46 @@ def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int = 1,
     outlet
         Outlet name for inputs that do not say (plain text files without chrome).
     lexicons
-        Lexicons matched against every article.
+        Lexicons matched against every article (names, paths or Lexicon objects).
+    frames
+        The frame lexicon (name, path or Lexicon): its categories fill the ``frames`` column
+        and the frame sections of comparisons and reports. Matched too when not in
+        ``lexicons``. Recorded in ``provenance["frames"]`` (name, version, sha256, source).
 
     Returns
     -------
     Analysis
         The tidy tables and their provenance.
 
+    Raises
+    ------
+    FramingError
+        ``jobs`` below 1; LexiconError for an unknown or invalid lexicon.
+
     Examples
     --------
     >>> analysis = analyze("seeds")
     >>> sorted(analysis.articles["outlet"])
     ['Press TV', 'Yonhap']
+    >>> analysis.provenance["frames"]["name"]
+    'conflict_frames'
     """
     if jobs < 1:
         raise FramingError(f"--jobs must be at least 1, got {jobs}")
+    lexset = resolve_lexicon_set(lexicons, frames)
     skipped: list[tuple[str, str]] = []
     rows: dict[str, list] = {"articles": [], "sentences": [], "attributions": [], "hits": []}
-    for result in _map_articles(_iter_inputs(paths, outlet), lexicons, jobs, skipped):
-        for key, value in result.items():
-            rows[key].extend(value)
-    return build_analysis(rows, skipped, lexicons=lexicons)
+    with _NoGC():
+        for result in _map_articles(_iter_inputs(paths, outlet), lexset, jobs, skipped):
+            for key, value in result.items():
+                rows[key].extend(value)
+        return build_analysis(rows, skipped, lexicons=lexset)
 
 
 def build_analysis(rows: dict[str, list], skipped: Sequence[tuple[str, str]], *,
-                   lexicons: Sequence[str] = DEFAULT_LEXICONS) -> Analysis:
+                   lexicons: Sequence[LexiconSpec] | _LexiconSet = DEFAULT_LEXICONS) -> Analysis:
     """Aggregate per-article rows (from :func:`analyze_article`) into an :class:`Analysis`."""
+    lexset = lexicons if isinstance(lexicons, _LexiconSet) else resolve_lexicon_set(lexicons)
     articles = pd.DataFrame(rows["articles"], columns=ARTICLE_COLUMNS).astype(
         {"n_sentences": "int64", "n_words": "int64"})
     sentences = pd.DataFrame(rows["sentences"], columns=SENTENCE_COLUMNS).astype(
@@ -297,22 +417,16 @@ def build_analysis(rows: dict[str, list], skipped: Sequence[tuple[str, str]], *,
     hits = pd.DataFrame(rows["hits"], columns=_hit_columns())
     skipped_df = pd.DataFrame(list(skipped), columns=SKIPPED_COLUMNS)
     return Analysis(articles, sentences, attributions, hits, skipped_df,
-                    provenance=provenance(articles, lexicons))
+                    provenance=provenance(articles, lexset))
 
 
-def provenance(articles: pd.DataFrame, lexicons: Sequence[str]) -> dict[str, Any]:
-    """Versions and hashes: package, lexicons (sha256 of their files), inputs."""
-    lex = []
-    for name in lexicons:
-        resource = files("framing.lexicons") / f"{name}.yaml"
-        version = ""
-        digest = ""
-        if resource.is_file():
-            data = resource.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            match = re.search(rb"(?m)^version:\s*['\"]?([^'\"\s]+)", data)
-            version = match.group(1).decode() if match else ""
-        lex.append({"name": name, "version": version, "sha256": digest})
+def provenance(articles: pd.DataFrame,
+               lexicons: Sequence[LexiconSpec] | _LexiconSet) -> dict[str, Any]:
+    """Versions and hashes: package, lexicons (sha256 of their files), the frame lexicon,
+    models, inputs."""
+    lexset = lexicons if isinstance(lexicons, _LexiconSet) else resolve_lexicon_set(lexicons)
+    lex = [dict(r) for r in lexset.records]
+    frames = next((dict(r) for r in lexset.records if r["name"] == lexset.frames), {})
     # A JSONL/CSV row's path ends in ":LINE"; the file is the input. Row hashes are per article.
     inputs = sorted({(re.sub(r":\d+$", "", p), s)
                      for p, s in zip(articles["path"], articles["sha256"])})
@@ -322,8 +436,8 @@ def provenance(articles: pd.DataFrame, lexicons: Sequence[str]) -> dict[str, Any
         if resource.is_file():
             models.append({"name": name,
                            "sha256": hashlib.sha256(resource.read_bytes()).hexdigest()})
-    return {"package": "framing", "version": __version__, "lexicons": lex, "models": models,
-            "inputs": [{"path": p, "sha256": s} for p, s in inputs]}
+    return {"package": "framing", "version": __version__, "lexicons": lex, "frames": frames,
+            "models": models, "inputs": [{"path": p, "sha256": s} for p, s in inputs]}
 
 
 # ---------------------------------------------------------------- output
@@ -358,7 +472,7 @@ def write_analysis(analysis: Analysis, out_dir: str | Path) -> list[Path]:
         buffer = io.BytesIO()
         table.to_parquet(buffer, index=False)
         _atomic_write_bytes(out / f"{name}.parquet", buffer.getvalue())
-        _atomic_write_bytes(out / f"{name}.csv", table.to_csv(index=False).encode("utf-8"))
+        _atomic_write_bytes(out / f"{name}.csv", _csv_bytes(table))
         written += [out / f"{name}.parquet", out / f"{name}.csv"]
     _atomic_write_bytes(out / "provenance.json",
                         json.dumps(analysis.provenance, indent=2, sort_keys=True).encode("utf-8"))
@@ -366,11 +480,31 @@ def write_analysis(analysis: Analysis, out_dir: str | Path) -> list[Path]:
     return written
 
 
+def _csv_bytes(table: pd.DataFrame) -> bytes:
+    """The table as ``DataFrame.to_csv(index=False)`` writes it, byte for byte, in about two
+    thirds of the time (the standard csv writer over plain column lists; missing as "")."""
+    import csv
+    import io
+
+    def cells(column: pd.Series) -> list:
+        values = column.tolist()
+        if column.hasnans:
+            values = [None if v is None or v is pd.NA or v != v else v for v in values]
+        return values
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=os.linesep)
+    writer.writerow(table.columns)
+    writer.writerows(zip(*(cells(table[c]) for c in table.columns)))
+    return buffer.getvalue().encode("utf-8")
+
+
 def _flat(table: pd.DataFrame) -> pd.DataFrame:
     """Lists/tuples in cells (e.g. content spans) as JSON strings, so CSV and Parquet agree."""
     out = table
     for column in table.columns:
-        if table[column].dtype == object and table[column].map(
+        if table[column].dtype == object and pd.api.types.infer_dtype(
+                table[column], skipna=True) not in ("string", "empty") and table[column].map(
                 lambda v: isinstance(v, (list, tuple, dict))).any():
             if out is table:
                 out = table.copy()

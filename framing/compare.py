@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -23,8 +24,10 @@ from framing.stats import (MIN_ARTICLES, N_BOOT, benjamini_hochberg, bootstrap_r
                            log_odds_dirichlet, permutation_test_many)
 
 GroupBy = Literal["outlet", "event"]
-# Datelines and bylines are page furniture, not statements: measures use these kinds.
-NARRATIVE_KINDS = ("headline", "body", "caption")
+# Datelines and bylines are page furniture and captions describe pictures ("This photo
+# shows ..."): the measures, attributions, actor mentions and frame hits compared all come from
+# headline and body sentences.
+NARRATIVE_KINDS = ("headline", "body")
 VOICE_CLASSES = ("asserted", "attributed")
 # The stance profile contrasts these frames in the outlet's own voice (conflict_frames ids).
 JUSTIFICATION_FRAMES = ("defensive_justification",)
@@ -98,6 +101,7 @@ class Comparison:
     warnings: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
     frame_labels: dict[str, str] = field(default_factory=dict)
+    frame_lexicon: str = FRAME_LEXICON
 
     def to_json(self) -> dict[str, Any]:
         """The ``framing compare --format json`` document: ``{"groups": [...], ...}``."""
@@ -135,8 +139,8 @@ class Comparison:
                                                                       "all")},
                 "small_sample": bool(g.small_sample),
             })
-        return {"by": self.by, "groups": out, "warnings": list(self.warnings),
-                "findings": [f.text for f in self.findings]}
+        return {"by": self.by, "frame_lexicon": self.frame_lexicon, "groups": out,
+                "warnings": list(self.warnings), "findings": [f.text for f in self.findings]}
 
 
 def _num(value: Any) -> float | None:
@@ -157,10 +161,11 @@ def _split(values: pd.Series) -> pd.Series:
     return values.fillna("").map(lambda s: [x for x in s.split(";") if x])
 
 
-def _frame_labels() -> dict[str, str]:
+def _frame_labels(lexicon: Any = FRAME_LEXICON) -> dict[str, str]:
+    """Category id -> label of a lexicon (name, path or Lexicon); {} when it cannot be read."""
     try:
         from framing.lexicon import load_lexicon
-        lexicon = load_lexicon(FRAME_LEXICON)
+        lexicon = load_lexicon(lexicon)
     except Exception:  # noqa: BLE001 - labels are cosmetic; ids are shown instead
         return {}
     labels = {}
@@ -200,10 +205,95 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
 
 
+def _is_speech(row: dict) -> bool:
+    """:func:`framing.attribution.is_speech` for a row of the attributions table."""
+    from framing import attribution
+
+    start, end = row.get("cue_start"), row.get("cue_end")
+    has_cue = start is not None and start is not pd.NA and not (
+        isinstance(start, float) and math.isnan(start))
+    att = {k: ("" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+               else v) for k, v in row.items()}
+    att["cue"] = (int(start), int(end)) if has_cue else None
+    try:
+        att["n_quoted_words"] = int(att.get("n_quoted_words") or 0)
+    except (TypeError, ValueError):
+        att["n_quoted_words"] = 0
+    if not attribution.is_speech(att):
+        return False
+    # "the gathering is expected to take days": the outlet's own hedge, not a source speaking
+    # (the sentence voices treat it so too)
+    hedge = getattr(attribution, "_impersonal_hedge", None)
+    if hedge is not None and not att.get("source_name"):
+        att["content_first"] = str(att.get("content_text", ""))[:8]
+        if hedge(att):
+            return False
+    return True
+
+
+def speech_attributions(attributions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """The attributions a comparison counts: speech (:func:`framing.attribution.is_speech`,
+    so not "convened", "refused", "did not", a photo that "shows") in headline or body
+    sentences (not captions, datelines or bylines).
+
+    Parameters
+    ----------
+    attributions
+        ``framing.attribution.ATTRIBUTION_COLUMNS`` rows. Not modified.
+    sentences
+        The sentence table (``article_id, index, kind``) the attributions belong to.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows, same columns.
+    """
+    if attributions.empty:
+        return attributions
+    kind_of = dict(zip(zip(sentences["article_id"], sentences["index"].astype("int64")),
+                       sentences["kind"]))
+    index = pd.to_numeric(attributions["sentence_index"], errors="coerce").fillna(-1)
+    narrative = [kind_of.get((a, int(i)), "body") in NARRATIVE_KINDS
+                 for a, i in zip(attributions["article_id"], index)]
+    if {"cue_category", "kind", "cue_start"} <= set(attributions.columns):
+        speech = [_is_speech(r) for r in attributions.to_dict(orient="records")]
+    else:            # a table without the attribution details: every row is speech
+        speech = [True] * len(attributions)
+    return attributions[np.asarray(narrative, dtype=bool) & np.asarray(speech, dtype=bool)]
+
+
+def narrative_hits(hits: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Hits in headline and body sentences (by ``sentence_kind``, else the sentence table)."""
+    if hits.empty:
+        return hits
+    if "sentence_kind" in hits.columns and hits["sentence_kind"].notna().any():
+        return hits[hits["sentence_kind"].isin(NARRATIVE_KINDS)]
+    kind_of = dict(zip(zip(sentences["article_id"], sentences["index"].astype("int64")),
+                       sentences["kind"]))
+    index = pd.to_numeric(hits["sentence_index"], errors="coerce").fillna(-1).astype("int64")
+    keep = [kind_of.get((a, i), "body") in NARRATIVE_KINDS
+            for a, i in zip(hits["article_id"], index)]
+    return hits[np.asarray(keep, dtype=bool)]
+
+
+def _frame_lexicon(analysis: Analysis, frames: Any) -> tuple[str, Any]:
+    """``(name, spec)`` of the frame lexicon: ``frames`` if given, else the analysis's own."""
+    recorded = (analysis.provenance or {}).get("frames") or {}
+    if frames is None:
+        name = recorded.get("name") or FRAME_LEXICON
+        source = str(recorded.get("source") or "")
+        if source.startswith("builtin:"):
+            return name, source.removeprefix("builtin:")
+        return name, source if source and Path(source).is_file() else name
+    from framing.lexicon import load_lexicon
+
+    return load_lexicon(frames).name, frames
+
+
 # ---------------------------------------------------------------- the comparison
 
 def compare(analysis: Analysis, *, by: GroupBy = "outlet", n_boot: int = N_BOOT,
-            events: bool = True, n_perm: int = 2000) -> Comparison:
+            events: bool = True, n_perm: int = 2000, frames: Any = None) -> Comparison:
     """Compare groups of articles (outlets or events) side by side, with uncertainty.
 
     Parameters
@@ -218,6 +308,10 @@ def compare(analysis: Analysis, *, by: GroupBy = "outlet", n_boot: int = N_BOOT,
         Group articles into events and align their sentences across outlets.
     n_perm
         Permutations for the tests (each group against all others pooled).
+    frames
+        The frame lexicon (name, path or Lexicon) for the frame measures; default the one the
+        analysis used (``provenance["frames"]``, else ``conflict_frames``). Another lexicon
+        must have been matched by the analysis (``analyze(lexicons=[...])``).
 
     Returns
     -------
@@ -227,7 +321,8 @@ def compare(analysis: Analysis, *, by: GroupBy = "outlet", n_boot: int = N_BOOT,
     Raises
     ------
     FramingError
-        When ``by`` is not a known grouping or the analysis holds no article.
+        When ``by`` is not a known grouping, the analysis holds no article, or the frame
+        lexicon was not matched by the analysis.
 
     Examples
     --------
@@ -254,16 +349,31 @@ def compare(analysis: Analysis, *, by: GroupBy = "outlet", n_boot: int = N_BOOT,
         articles["group"] = articles["outlet"]
     articles = articles.sort_values(["group", "article_id"], kind="stable").reset_index(drop=True)
     group_of = articles.set_index("article_id")["group"]
+    frame_name, frame_spec = _frame_lexicon(analysis, frames)
     sents = analysis.sentences[analysis.sentences["kind"].isin(NARRATIVE_KINDS)].copy()
     sents["group"] = sents["article_id"].map(group_of)
     sents["asserted"] = sents["voice"] == "asserted"
+    hits = narrative_hits(analysis.hits, analysis.sentences)
+    recorded = ((analysis.provenance or {}).get("frames") or {}).get("name") or FRAME_LEXICON
+    if frame_name != recorded:          # another matched lexicon as the frames: its hits
+        matched = {x.get("name") for x in (analysis.provenance or {}).get("lexicons", [])}
+        if frame_name not in matched | set(analysis.hits.get("lexicon", ())):
+            raise FramingError(
+                f"the analysis did not match the frame lexicon {frame_name!r} (matched: "
+                f"{', '.join(sorted(x for x in matched if x)) or 'none recorded'}); re-run "
+                f"it with 'framing analyze ... --frames {frames}'")
+        fh = hits[hits["lexicon"] == frame_name]
+        per_sentence: dict[tuple[str, int], set[str]] = {}
+        for a, i, cat in zip(fh["article_id"], fh["sentence_index"], fh["category"]):
+            per_sentence.setdefault((a, int(i)), set()).add(cat)
+        sents["frames"] = [";".join(sorted(per_sentence.get((a, int(i)), ())))
+                           for a, i in zip(sents["article_id"], sents["index"])]
     sents["frame_list"] = _split(sents["frames"])
     sents["actor_list"] = _split(sents["actors"])
-    attrs = analysis.attributions.copy()
+    attrs = speech_attributions(analysis.attributions, analysis.sentences).copy()
     if not attrs.empty:
         attrs["group"] = attrs["article_id"].map(group_of)
-    hits = analysis.hits
-    labels = _frame_labels()
+    labels = _frame_labels(frame_spec)
 
     groups_order = sorted(articles["group"].unique())
     n_articles = articles.groupby("group").size()
@@ -323,7 +433,7 @@ def compare(analysis: Analysis, *, by: GroupBy = "outlet", n_boot: int = N_BOOT,
             for g in groups_order:
                 share, low, high, total, count = ratio_rows(g, num_a, den_a)
                 frame_rows.append((g, cat, vc, total, count, share if total else 0.0, low, high))
-    frames = pd.DataFrame(frame_rows, columns=FRAME_COLUMNS).sort_values(
+    frame_table = pd.DataFrame(frame_rows, columns=FRAME_COLUMNS).sort_values(
         ["group", "category", "voice_class"], kind="stable").reset_index(drop=True)
     owners = sents[~sents["asserted"]].explode("frame_list").dropna(subset=["frame_list"])
     frame_owners = (owners.assign(source=owners["source"].replace("", "(unnamed)"))
@@ -353,16 +463,23 @@ def compare(analysis: Analysis, *, by: GroupBy = "outlet", n_boot: int = N_BOOT,
     tests = _tests(sents, articles, groups_order, categories, n_perm, frame_ind)
 
     # --- events
-    ev, event_outlets, alignment, unique = _events(event_table, articles, analysis.sentences,
+    event_sentences = analysis.sentences
+    if frame_name != recorded:
+        redone = dict(zip(zip(sents["article_id"], sents["index"]), sents["frames"]))
+        event_sentences = event_sentences.assign(frames=[
+            redone.get((a, i), "") for a, i in zip(event_sentences["article_id"],
+                                                   event_sentences["index"])])
+    ev, event_outlets, alignment, unique = _events(event_table, articles, event_sentences,
                                                    labels) if events else (
         pd.DataFrame(columns=["article_id", "outlet", "date", "event", "event_source"]),
         pd.DataFrame(columns=EVENT_OUTLET_COLUMNS), pd.DataFrame(), pd.DataFrame())
 
     warnings = _warnings(groups, by)
-    comparison = Comparison(by, groups, voice, frames, frame_owners, sources, source_mix, cues,
-                            cue_categories, sentiment, actor_labels, distinctive, stance, tests,
-                            ev, event_outlets, alignment, unique, tuple(warnings), (), labels)
-    findings = key_findings(comparison, analysis)
+    comparison = Comparison(by, groups, voice, frame_table, frame_owners, sources, source_mix,
+                            cues, cue_categories, sentiment, actor_labels, distinctive, stance,
+                            tests, ev, event_outlets, alignment, unique, tuple(warnings), (),
+                            labels, frame_name)
+    findings = key_findings(comparison, analysis, attributions=attrs)
     return Comparison(**{**comparison.__dict__, "findings": tuple(findings)})
 
 
@@ -389,7 +506,8 @@ def _sources_and_cues(attrs: pd.DataFrame):
                           ascending=[True, False, False, True], kind="stable")
     mix_rows = []
     for dim in ("source_type", "source_country"):
-        m = (a.assign(value=a[dim].replace("", "(unknown)"))
+        # an empty value and the attribution module's own "unknown" are one thing: one entry
+        m = (a.assign(value=a[dim].replace({"": "unknown", "(unknown)": "unknown"}))
              .groupby(["group", "value"])
              .agg(n_attributions=("value", "size"), n_quoted_words=("n_quoted_words", "sum"))
              .reset_index())
@@ -693,13 +811,14 @@ def _cue_word(row) -> str:
 
 
 def key_findings(comparison: Comparison, analysis: Analysis, *,
-                 limit: int = 12) -> list[Finding]:
+                 limit: int = 12, attributions: pd.DataFrame | None = None) -> list[Finding]:
     """The main differences between groups in plain sentences, each with evidence sentences.
 
     Generated from the tables only (nothing is hard-coded; numbers come from the comparison):
     voice mix, frames each group attributes with a distancing cue (a frame hit inside the
     attributed content), whom each group quotes directly, cue categories, own-voice frames,
-    and actor labels.
+    and actor labels. ``attributions``: the speech attributions already selected
+    (:func:`speech_attributions`), to skip selecting them again.
     """
     c = comparison
     out: list[Finding] = []
@@ -711,7 +830,9 @@ def key_findings(comparison: Comparison, analysis: Analysis, *,
         group_of = c.events.set_index("article_id")["event"]
     s = analysis.sentences.assign(group=analysis.sentences["article_id"].map(group_of))
     s = s[s["kind"].isin(NARRATIVE_KINDS)]
-    attrs = analysis.attributions
+    if attributions is None:
+        attributions = speech_attributions(analysis.attributions, analysis.sentences)
+    attrs = attributions
     if not attrs.empty:
         attrs = attrs.assign(group=attrs["article_id"].map(group_of))
     # With many groups, state differences among those with enough articles (else the largest
@@ -735,13 +856,17 @@ def key_findings(comparison: Comparison, analysis: Analysis, *,
         return tuple((str(a), int(i)) for a, i in zip(rows["article_id"], rows["index"]))
 
     # 1. voice mix
-    asserted = c.voice[c.voice["voice"] == "asserted"].set_index("group")["share"].dropna()
+    own = c.voice[c.voice["voice"] == "asserted"].set_index("group")
+    asserted = own["share"].dropna()
+    n_of = c.groups.set_index("group")["n_sentences"]
     if len(asserted) >= 2:
         hi, lo = asserted.idxmax(), asserted.idxmin()
         if asserted[hi] - asserted[lo] >= 0.05:
             out.append(Finding(
-                f"{hi} writes {_pct(asserted[hi])} of its sentences in its own voice; {lo} "
-                f"{_pct(asserted[lo])}, attributing the rest to sources.",
+                f"{hi} writes {_pct(asserted[hi])} of its headline and body sentences in its "
+                f"own voice ({_n_of(own.loc[hi, 'n_sentences'], n_of[hi])}); {lo} "
+                f"{_pct(asserted[lo])} ({_n_of(own.loc[lo, 'n_sentences'], n_of[lo])}), "
+                f"attributing the rest to sources.",
                 evidence((s["group"] == lo) & (s["voice"] != "asserted"))))
     # 2. frames attributed with a distancing cue (the frame word inside the attributed content)
     # (at most _PER_KIND findings of one kind, so every kind of difference gets a line)
@@ -759,10 +884,11 @@ def key_findings(comparison: Comparison, analysis: Analysis, *,
             n = int(dist["n"].get(g, 0)) if g in dist.index else 0
             lemmas = c.cues[(c.cues["group"] == g) & (c.cues["cue_category"] == DISTANCING)]
             words = ", ".join(f"'{x}'" for x in lemmas["cue_lemma"].head(3))
-            parts.append(f"{g} {n} of {int(total[g])}" + (f" ({words})" if words else ""))
+            parts.append(f"{g} {n} of its {int(total[g])} attributions"
+                         + (f" ({words})" if words else ""))
         if dist["n"].sum() > 0:
-            out.append(Finding("Distancing cues (attributions introduced with words such as "
-                               "'claim' or 'maintain'): " + "; ".join(parts) + ".",
+            out.append(Finding("Distancing cues (words such as 'claim' or 'maintain' that "
+                               "introduce a source's statement): " + "; ".join(parts) + ".",
                                evidence(s["cue_category"] == DISTANCING)))
     # 5. own-voice frames that differ most
     fr = c.frames[(c.frames["voice_class"] == "asserted") & (c.frames["n_sentences"] > 0)]
@@ -773,10 +899,13 @@ def key_findings(comparison: Comparison, analysis: Analysis, *,
             if spread[cat] < 0.1:
                 break
             hi, lo = wide.loc[cat].idxmax(), wide.loc[cat].idxmin()
+            counts = fr[fr["category"] == cat].set_index("group")
             out.append(Finding(
                 f"In its own voice, {hi} uses the {label_of(cat, c.frame_labels).lower()} frame "
-                f"in {_pct(wide.loc[cat, hi])} of its own-voice sentences, {lo} in "
-                f"{_pct(wide.loc[cat, lo])}.",
+                f"in {_pct(wide.loc[cat, hi])} of its own-voice sentences "
+                f"({_n_of(counts.loc[hi, 'n_with_frame'], counts.loc[hi, 'n_sentences'])}), "
+                f"{lo} in {_pct(wide.loc[cat, lo])} "
+                f"({_n_of(counts.loc[lo, 'n_with_frame'], counts.loc[lo, 'n_sentences'])}).",
                 evidence((s["group"] == hi) & (s["voice"] == "asserted")
                          & s["frames"].fillna("").str.contains(cat, regex=False), 2)))
     # 6. tests: what survives the false-discovery-rate correction
@@ -806,17 +935,35 @@ def key_findings(comparison: Comparison, analysis: Analysis, *,
         parts = [f"{g} " + ", ".join(f"\u201c{r.label}\u201d ({int(r.n)})"
                                     for r in rows.head(3).itertuples(index=False))
                  for g, rows in tops.groupby("group", sort=True)]
-        out.append(Finding(f"Naming {actor.replace('_', ' ')} (most used labels): "
-                           + "; ".join(parts) + "."))
+        out.append(Finding(f"Naming {actor_label(actor)} (most used labels, mentions in "
+                           "headline and body sentences): " + "; ".join(parts) + "."))
     return out[:limit]
+
+
+def _n_of(n: Any, total: Any) -> str:
+    return f"{int(n)} of {int(total)}"
+
+
+def actor_label(actor: str) -> str:
+    """An actor id as readers know it: the actors lexicon's label ("North Korea", "UN")."""
+    return _actor_labels_of().get(actor) or actor.replace("_", " ").title()
+
+
+_ACTOR_LABELS: dict[str, str] = {}
+
+
+def _actor_labels_of() -> dict[str, str]:
+    if not _ACTOR_LABELS:
+        _ACTOR_LABELS.update(_frame_labels(ACTOR_LEXICON))
+    return _ACTOR_LABELS
 
 
 def _distanced_frames(c, analysis, attrs, s):
     """Per group, the first frame found inside content attributed with a distancing cue."""
     if attrs.empty or "cue_category" not in attrs:
         return []
-    hits = analysis.hits
-    frame_hits = hits[hits["lexicon"] == FRAME_LEXICON] if not hits.empty else hits
+    hits = narrative_hits(analysis.hits, analysis.sentences)
+    frame_hits = hits[hits["lexicon"] == c.frame_lexicon] if not hits.empty else hits
     by_article = {a: h for a, h in frame_hits.groupby("article_id")} if not frame_hits.empty \
         else {}
     frames_of = s.set_index(["article_id", "index"])["frames"]

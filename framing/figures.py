@@ -15,11 +15,28 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 VOICES = ("asserted", "direct", "indirect", "according_to", "mixed")
-# Colour-blind-safe (Okabe & Ito 2008); the HTML annotation uses the same colours.
-VOICE_COLORS = {"asserted": "#999999", "direct": "#0072B2", "indirect": "#56B4E9",
-                "according_to": "#009E73", "mixed": "#CC79A7"}
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-           "#000000")
+# The colours of every figure and of the report's annotations, defined here once. Colour-blind
+# safe: the Okabe & Ito (2008) palette ("Color Universal Design") plus greys.
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
+             "reddish_purple": "#CC79A7", "black": "#000000"}
+# One fixed colour per voice (the HTML and PDF annotations tint the same colours).
+VOICE_COLORS = {"asserted": "#999999", "direct": OKABE_ITO["blue"],
+                "indirect": OKABE_ITO["sky_blue"], "according_to": OKABE_ITO["bluish_green"],
+                "mixed": OKABE_ITO["reddish_purple"]}
+# One fixed, distinct colour per cue category of lexicons/cues.yaml, plus "other" (a cue
+# outside the lexicon) and "(none)" (a cue without a category).
+CUE_CATEGORY_COLORS = {"neutral": "#BBBBBB", "distancing": OKABE_ITO["vermillion"],
+                       "endorsing": OKABE_ITO["bluish_green"],
+                       "emotive": OKABE_ITO["reddish_purple"], "denial": OKABE_ITO["orange"],
+                       "cognitive": OKABE_ITO["sky_blue"], "hedge": OKABE_ITO["yellow"],
+                       "other": "#555555", "(none)": OKABE_ITO["blue"]}
+# Groups (outlets, events) and other categorical values, in order.
+PALETTE = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"],
+           OKABE_ITO["reddish_purple"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"],
+           OKABE_ITO["yellow"], OKABE_ITO["black"])
+# Values without a fixed colour, after PALETTE: greys, never a colour that means something else.
+_SPARE = ("#777777", "#AAAAAA", "#333333", "#DDDDDD")
 VOICE_LABELS = {"asserted": "own voice (asserted)", "direct": "direct quote",
                 "indirect": "indirect speech", "according_to": "according to",
                 "mixed": "mixed"}
@@ -117,7 +134,10 @@ def plot_frames_by_voice(frames: pd.DataFrame, *, labels: dict[str, str] | None 
     for y in y0[:-1]:
         ax.axhline(y + 0.5, color="#eeeeee", linewidth=0.6, zorder=0)
     ax.set_ylim(-0.5, len(cats) - 0.5)
-    ax.set_xlim(left=0)
+    # a little room left of 0, so markers at 0 are not hidden by the axis
+    high = float(np.nanmax(data[["share", "ci_high"]].to_numpy(dtype="float64")))
+    high = min(1.0, high) if math.isfinite(high) and high > 0 else 1.0
+    ax.set_xlim(-0.03 * high, high * 1.05)
     ax.set_xlabel("share of the voice's sentences with the frame")
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
     ax.legend(ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False,
@@ -129,10 +149,15 @@ def _stacked(ax: Axes, wide: pd.DataFrame, xlabel: str, colors: dict[str, str] |
     groups = list(wide.index)
     y = np.arange(len(groups))
     left = np.zeros(len(groups))
+    spare = iter(_SPARE * len(wide.columns))
     for i, col in enumerate(wide.columns):
-        color = (colors or {}).get(col, PALETTE[i % len(PALETTE)])
-        ax.barh(y, wide[col].to_numpy(), left=left, height=0.7, label=str(col), color=color,
-                edgecolor="white", linewidth=0.5)
+        if colors is not None:
+            color = colors.get(col) or next(spare)
+        else:
+            color = PALETTE[i % len(PALETTE)] if i < len(PALETTE) else next(spare)
+        ax.barh(y, wide[col].to_numpy(), left=left, height=0.7,
+                label=str(col).replace("_", " "), color=color, edgecolor="white",
+                linewidth=0.5)
         left = left + wide[col].to_numpy()
     ax.set_yticks(y, labels=groups)
     ax.set_xlim(0, 1)
@@ -179,15 +204,15 @@ def plot_cues(cue_categories: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         return _empty(ax, "no attribution cues")
     wide = cue_categories.pivot_table(index="group", columns="cue_category", values="share",
                                       fill_value=0.0)
-    cols = sorted(wide.columns, key=lambda c: (c != "neutral", c))
+    order = list(CUE_CATEGORY_COLORS)
+    cols = sorted(wide.columns, key=lambda c: (order.index(c) if c in order else len(order), c))
     wide = wide.reindex(index=groups, columns=cols, fill_value=0.0)
-    colors = {"neutral": "#bbbbbb", "distancing": "#D55E00", "endorsing": "#009E73",
-              "emotive": "#CC79A7", "denial": "#E69F00"}
-    _stacked(ax, wide, "share of attribution cues by category", colors)
+    _stacked(ax, wide, "share of attributions by cue category", CUE_CATEGORY_COLORS)
     return ax
 
 
 def plot_sentiment(sentiment: pd.DataFrame, *, actors: list[str] | None = None,
+                   actor_labels: dict[str, str] | None = None,
                    ax: Axes | None = None) -> Axes:
     """Mean VADER compound (95% interval) by voice and, in own voice, by actor mentioned.
 
@@ -197,6 +222,8 @@ def plot_sentiment(sentiment: pd.DataFrame, *, actors: list[str] | None = None,
         Columns ``group, dimension, value, n_sentences, mean, ci_low, ci_high``.
     actors
         Actors to show (default: all in the table).
+    actor_labels
+        Actor id -> name shown ("un" -> "UN"); default: the id in words.
     """
     rows = sentiment[(sentiment["dimension"] == "voice_class")
                      & sentiment["value"].isin(["asserted", "attributed"])]
@@ -205,7 +232,8 @@ def plot_sentiment(sentiment: pd.DataFrame, *, actors: list[str] | None = None,
         act = act[act["value"].isin(actors)]
     data = pd.concat([rows.assign(item=rows["value"].map({"asserted": "own voice",
                                                           "attributed": "attributed"})),
-                      act.assign(item="own voice on " + act["value"].str.replace("_", " "))])
+                      act.assign(item="own voice, mentioning " + act["value"].map(
+                          lambda a: (actor_labels or {}).get(a) or a.replace("_", " ")))])
     data = data[data["n_sentences"] > 0]
     items = list(dict.fromkeys(data["item"]))[::-1]
     groups = sorted(data["group"].unique()) if not data.empty else []

@@ -25,6 +25,8 @@ import yaml
 from framing.errors import LexiconError
 
 LEXICON_DIR = files("framing.lexicons")
+# yaml.compose builds nodes only (no constructors run): the C safe loader is as safe
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_LEXICON = "conflict_frames"
 OUTLET_PROFILES_KIND = "outlet_profiles"
 ISSUE_COLUMNS = ["path", "line", "severity", "code", "message"]
@@ -364,7 +366,12 @@ def parse_lexicon(text: str, *, source: str = "<string>") -> tuple[Lexicon | Non
     """
     walker = _Walker(source)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:    # libyaml's safe loader, when PyYAML has it: ~10x faster, same node tree
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            if _FAST_LOADER is yaml.SafeLoader:
+                raise
+            root = yaml.compose(text, Loader=yaml.SafeLoader)   # the usual error message
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

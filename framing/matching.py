@@ -166,7 +166,10 @@ class Matcher:
                 return
             cased = cased_term(surface)[0] if case_sensitive else None
             padded = " " + key + ("" if wildcard else " ")
-            record = (record_kind, owner, cased, wildcard, len(padded))
+            # "U.S." and "N.K." end in a period the normalised key drops: remember it, so the
+            # reported span (and ``matched``) is the entry as written, period included.
+            dot = not wildcard and surface.rstrip().endswith(".")
+            record = (record_kind, owner, cased, wildcard, len(padded), dot)
             bucket = patterns.setdefault(padded, [])
             if record not in bucket:
                 bucket.append(record)
@@ -218,10 +221,10 @@ class Matcher:
             return []
         lowered, cased, norm_starts, orig_starts = normalize_text(text)
         padded = " " + lowered + " "
-        candidates: list[tuple[int, int, int]] = []
+        candidates: list[tuple[int, int, int, bool]] = []
         vetoes: dict[int, list[tuple[int, int]]] = {}
         for end_index, records in self._automaton.iter(padded):
-            for kind, owner, cased_form, wildcard, length in records:
+            for kind, owner, cased_form, wildcard, length, dot in records:
                 start = end_index - length + 1       # padded -> lowered: the pad is one char
                 if wildcard:
                     end = padded.find(" ", end_index + 1) - 1
@@ -231,7 +234,7 @@ class Matcher:
                         cased[start:start + len(cased_form)] != cased_form:
                     continue
                 if kind == _HIT:
-                    candidates.append((start, end, owner))
+                    candidates.append((start, end, owner, dot))
                 else:
                     vetoes.setdefault(owner, []).append((start, end))
         if not candidates:
@@ -240,7 +243,10 @@ class Matcher:
         entries = self._entries
         veto_index = {group: _SpanIndex(spans) for group, spans in vetoes.items()}
         kept: dict[tuple[str, str], list[tuple[int, int, int, str | None]]] = {}
-        for start, end, owner in candidates:
+        for start, end, owner, dot in candidates:
+            if dot and end < len(lowered) and \
+                    text[to_original(end, norm_starts, orig_starts)] == ".":
+                end += 1      # the entry's own period ("U.S."): part of the span
             lexicon, category, _, entry_group, category_group = entries[owner]
             vetoed_by = None
             for group in (entry_group, category_group):

@@ -190,7 +190,8 @@ def _p(x: Any) -> str:
 def build_report(paths: str | Path | Sequence[str | Path] | None = None, *,
                  title: str | None = None, jobs: int = 1, analysis=None, comparison=None,
                  model: str | None = None, claim: str | None = None,
-                 n_boot: int = 1000, max_articles_text: int | None = None) -> ReportData:
+                 n_boot: int = 1000, max_articles_text: int | None = None,
+                 frames: Any = None) -> ReportData:
     """Analyse, compare and prepare everything a report shows.
 
     Parameters
@@ -213,6 +214,9 @@ def build_report(paths: str | Path | Sequence[str | Path] | None = None, *,
         Bootstrap replicates.
     max_articles_text
         Annotate at most this many articles' texts (all when None).
+    frames
+        The frame lexicon (built-in name, YAML path or Lexicon) for the analysis and the frame
+        sections; default ``conflict_frames`` (or, for a given analysis, the one it used).
 
     Returns
     -------
@@ -228,9 +232,10 @@ def build_report(paths: str | Path | Sequence[str | Path] | None = None, *,
     from framing.compare import compare
 
     if analysis is None:
-        analysis = analyze(default_inputs() if paths is None else paths, jobs=jobs)
+        kwargs = {} if frames is None else {"frames": frames}
+        analysis = analyze(default_inputs() if paths is None else paths, jobs=jobs, **kwargs)
     if comparison is None:
-        comparison = compare(analysis, n_boot=n_boot)
+        comparison = compare(analysis, n_boot=n_boot, frames=frames)
     c = comparison
     anchors = {a: f"a{i + 1}" for i, a in enumerate(analysis.articles["article_id"])}
 
@@ -258,12 +263,14 @@ def build_report(paths: str | Path | Sequence[str | Path] | None = None, *,
     if claim:
         extra_sections.append(_claim_section(claim, analysis))
     events = _event_views(c, anchor)
-    articles = _article_views(analysis, anchors, c.frame_labels, max_articles_text)
+    articles = _article_views(analysis, anchors, c.frame_labels, max_articles_text,
+                              getattr(c, "frame_lexicon", "conflict_frames"))
     n_outlets = analysis.articles["outlet"].nunique()
+    # the numbers compared (headline and body sentences, speech attributions), as in the tables
     overview = (("articles", str(len(analysis.articles))),
                 ("outlets", str(n_outlets)),
-                ("sentences", str(len(analysis.sentences))),
-                ("attributions", str(len(analysis.attributions))),
+                ("headline and body sentences", str(int(c.groups["n_sentences"].sum()))),
+                ("attributions of speech", str(int(c.groups["n_attributions"].sum()))),
                 ("events with several outlets", str(len(events))),
                 ("skipped inputs", str(len(analysis.skipped))))
     methods, prov_tables = _methods(analysis, c, model, claim)
@@ -305,6 +312,7 @@ def _draw_figures(c) -> tuple[dict[str, str], dict[str, bytes], dict[str, tuple[
     import matplotlib
 
     from framing import figures as fg
+    from framing.compare import actor_label
 
     top = _top_groups(c, MAX_FIGURE_GROUPS)
     dots = _top_groups(c, MAX_DOT_GROUPS)
@@ -318,6 +326,8 @@ def _draw_figures(c) -> tuple[dict[str, str], dict[str, bytes], dict[str, tuple[
         "cues": lambda ax: fg.plot_cues(c.cue_categories[c.cue_categories["group"].isin(top)],
                                         ax=ax),
         "sentiment": lambda ax: fg.plot_sentiment(c.sentiment[c.sentiment["group"].isin(dots)],
+                                                  actor_labels={a: actor_label(a)
+                                                                for a in actors},
                                                   actors=actors, ax=ax),
     }
     n_top = len(top)
@@ -372,7 +382,7 @@ def _table(df: pd.DataFrame, caption: str, columns: dict[str, Any], note: str = 
 
 
 def _sections(c) -> list[Section]:
-    from framing.compare import label_of
+    from framing.compare import actor_label, label_of
 
     c = _limited(c)
 
@@ -386,11 +396,20 @@ def _sections(c) -> list[Section]:
                   if len(c.groups) > MAX_DOT_GROUPS else "")
     sections = []
     g = c.groups
+    # a group of one article has no interval: say so under the figures rather than let a bare
+    # marker look like a precise estimate
+    single = list(g.loc[g["n_articles"] < 2, "group"])
+    no_interval = ("" if not single else
+                   " No interval for " + ("any group" if len(single) == len(g) else
+                                          ", ".join(map(str, single)))
+                   + ": a single article cannot be resampled.")
     sections.append(Section(
         "groups", f"The {c.by}s compared",
-        "Articles, sentences (headlines, body and captions; datelines and bylines excluded) and "
-        "words per group. Groups with fewer than 5 articles are marked: their numbers describe "
-        "those articles, not the outlet. " + _limit_note(c),
+        "Articles, sentences and words per group: headlines and body text (datelines, bylines "
+        "and photo captions are left out of every measure), and attributions of speech (a "
+        "source saying, claiming or denying; not 'convened' or 'refused'). Groups with fewer "
+        "than 5 articles are marked: their numbers describe those articles, not the outlet. "
+        + _limit_note(c),
         tables=(_table(g, f"{c.by.capitalize()}s", {
             c.by: "group", "articles": "n_articles", "sentences": "n_sentences",
             "words": "n_words", "attributions": "n_attributions",
@@ -410,7 +429,8 @@ def _sections(c) -> list[Section]:
         "Share of each group's sentences written in the outlet's own voice (asserted) or "
         "attributed to a source: as a direct quotation, in indirect speech, with 'according to', "
         "or mixing quotation and paraphrase. 95% intervals resample articles." + shown,
-        "voice_mix", "Voice mix per group (whisker: 95% interval of the own-voice share).",
+        "voice_mix", "Voice mix per group (whisker: 95% interval of the own-voice share)."
+        + no_interval,
         (Table("Voice mix (own-voice share with 95% interval)",
                (c.by, "asserted", "direct", "indirect", "according to", "mixed"),
                tuple(voice_rows)),)))
@@ -423,15 +443,17 @@ def _sections(c) -> list[Section]:
         owner_rows.append((grp, lab(cat), names))
     sections.append(Section(
         "frames", "Frames by voice",
-        "For each frame of the conflict-frames lexicon: the share of own-voice (asserted) "
+        f"For each frame of the {getattr(c, 'frame_lexicon', 'conflict_frames')} lexicon: the "
+        "share of own-voice (asserted) "
         "sentences carrying it, and the share of attributed sentences carrying it, with 95% "
         "intervals. A frame an outlet only reports in others' words is a frame it attributes, "
         "not one it adopts; the second table says to whom." + shown_dots,
-        "frames", "Frames in own-voice (filled) and attributed (hollow) sentences.",
+        "frames", "Frames in own-voice (filled) and attributed (hollow) sentences; whiskers: "
+        "95% intervals." + no_interval,
         (_table(fr.sort_values(["group", "category", "voice_class"]), "Frame shares by voice", {
             c.by: "group", "frame": lambda r: lab(r["category"]),
             "voice": "voice_class", "sentences with frame": "n_with_frame",
-            "of": "n_sentences", "share": lambda r: _pct(r["share"]),
+            "sentences in this voice": "n_sentences", "share": lambda r: _pct(r["share"]),
             "95% interval": lambda r: _ci(r["ci_low"], r["ci_high"])}),
          Table("Whose words carry each attributed frame", (c.by, "frame", "sources (sentences)"),
                tuple(owner_rows)))))
@@ -476,7 +498,7 @@ def _sections(c) -> list[Section]:
         "sentences mentioning each actor. VADER was built for social media text and reads "
         "conflict vocabulary as negative whoever is speaking: compare outlets, not absolute "
         "values." + shown_dots,
-        "sentiment", "Mean VADER compound with 95% intervals.",
+        "sentiment", "Mean VADER compound with 95% intervals." + no_interval,
         (_table(sent, "Mean sentiment", {
             c.by: "group", "sentences": _sentiment_label,
             "n": "n_sentences", "mean": lambda r: _f(r["mean"], "{:+.3f}"),
@@ -487,7 +509,7 @@ def _sections(c) -> list[Section]:
         "How each group names the actors: 'Pyongyang', 'North Korea', 'the regime', ... "
         "(matches of the actors lexicon; share of that actor's mentions).",
         tables=(_table(al, "Labels per actor (up to 4 per actor)", {
-            c.by: "group", "actor": lambda r: r["actor"].replace("_", " "), "label": "label",
+            c.by: "group", "actor": lambda r: actor_label(r["actor"]), "label": "label",
             "mentions": "n", "share": lambda r: _pct(r["share"])}),)))
     sections.append(Section(
         "distinctive", "Distinctive words",
@@ -506,7 +528,7 @@ def _sections(c) -> list[Section]:
              "own_voice_sentiment", "voice_share")
     for (grp, actor), sub in st.groupby(["group", "actor"], sort=True):
         sub = sub.set_index("component")
-        cells = [grp, actor.replace("_", " ")]
+        cells = [grp, actor_label(actor)]
         for comp in comps:
             r = sub.loc[comp]
             value = _f(r["value"], "{:+.2f}") if comp == "own_voice_sentiment" else _pct(r["value"])
@@ -555,7 +577,9 @@ def _sections(c) -> list[Section]:
 def _sentiment_label(row: dict) -> str:
     value = str(row["value"])
     if row["dimension"] == "actor_own_voice":
-        return f"own voice, mentioning {value.replace('_', ' ')}"
+        from framing.compare import actor_label
+
+        return f"own voice, mentioning {actor_label(value)}"
     return {"all": "all sentences", "asserted": "own voice (asserted)",
             "attributed": "attributed"}.get(value, value)
 
@@ -684,7 +708,8 @@ def _event_views(c, anchor) -> list[EventView]:
     return views
 
 
-def _article_views(analysis, anchors, labels, limit) -> list[ArticleView]:
+def _article_views(analysis, anchors, labels, limit,
+                   frame_lexicon: str = "conflict_frames") -> list[ArticleView]:
     from framing.compare import label_of
 
     def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
@@ -728,7 +753,7 @@ def _article_views(analysis, anchors, labels, limit) -> list[ArticleView]:
             index = int(s["index"])
             segs = _segments(s["text"], s["start"],
                              hits_by_sentence.get((art["article_id"], index), []),
-                             labels, label_of)
+                             labels, label_of, frame_lexicon)
             bits = [f"voice: {str(s['voice']).replace('_', ' ')}"]
             if s["source"]:
                 bits.append(f"source: {s['source']}"
@@ -752,14 +777,18 @@ def _article_views(analysis, anchors, labels, limit) -> list[ArticleView]:
     return views
 
 
-_HIT_KIND = {"conflict_frames": "frame", "actors": "actor", "hedges": "hedge"}
+_HIT_KIND = {"actors": "actor", "hedges": "hedge"}   # and the frame lexicon: "frame"
 
 
-def _segments(text: str, base: int, hits: list[dict], labels, label_of) -> list[Segment]:
+def _segments(text: str, base: int, hits: list[dict], labels, label_of,
+              frame_lexicon: str = "conflict_frames") -> list[Segment]:
     segs: list[Segment] = []
     pos = 0
     for h in hits:
-        kind = _HIT_KIND.get(str(h.get("lexicon")), "frame")
+        lexicon = str(h.get("lexicon"))
+        kind = "frame" if lexicon == frame_lexicon else _HIT_KIND.get(lexicon, "")
+        if not kind:
+            continue               # another lexicon's hits: in the hits table, not underlined
         start, end = max(int(h["start"]) - base, 0), min(int(h["end"]) - base, len(text))
         if start < pos or end <= start:
             continue               # overlapping hits: the first one is shown
@@ -778,15 +807,18 @@ def _methods(analysis, c, model, claim=None) -> tuple[tuple[tuple[str, str], ...
                                                      tuple[Table, ...]]:
     prov = analysis.provenance or {}
     lex = prov.get("lexicons", [])
+    frame_name = getattr(c, "frame_lexicon", "conflict_frames")
     methods = [
         ("package", f"framing {prov.get('version', __version__)}"),
         ("sentences", "nltk Punkt with the package's own abbreviation list; each line is a "
-                      "paragraph; datelines and bylines are not counted as statements"),
+                      "paragraph; datelines, bylines and photo captions are not counted as "
+                      "statements (measures use headline and body sentences)"),
         ("voice and attribution", "framing.attribution: each sentence is asserted (the "
                                   "outlet's own voice) or attributed (direct, indirect, "
                                   "according to, mixed), with source and cue"),
-        ("frames, actors, hedges", ", ".join(f"{x['name']} {x.get('version', '')}".strip()
-                                             for x in lex) or "none"),
+        ("lexicons", ", ".join(f"{x['name']} {x.get('version', '')}".strip()
+                               + (" (the frame lexicon)" if x["name"] == frame_name else "")
+                               for x in lex) or "none"),
         ("sentiment", "VADER (Hutto & Gilbert 2014), compound score per sentence"),
         ("distinctive words", "log-odds ratio with informative Dirichlet prior (Monroe, "
                               "Colaresi & Quinn 2008), each group against the rest"),
@@ -799,8 +831,10 @@ def _methods(analysis, c, model, claim=None) -> tuple[tuple[tuple[str, str], ...
     ]
     if model:
         methods.append(("classifier", str(model)))
-    tables = [Table("Lexicons", ("name", "version", "sha256"),
-                    tuple((x["name"], x.get("version", ""), x.get("sha256", "")) for x in lex))]
+    tables = [Table("Lexicons", ("name", "version", "source", "sha256"),
+                    tuple((x["name"] + (" (frames)" if x["name"] == frame_name else ""),
+                           x.get("version", ""), _display_path(x.get("source", "")),
+                           x.get("sha256", "")) for x in lex))]
     models = [(x["name"], x["sha256"]) for x in prov.get("models", [])]
     for extra in (model, claim and "stance_fnc1.npz"):
         if not extra:
@@ -869,8 +903,10 @@ def render_html(report: ReportData) -> str:
     from markupsafe import Markup
 
     css = (files("framing") / "templates" / "report.css").read_text(encoding="utf-8")
+    # sentence backgrounds: light tints of the figures' voice colours (defined once)
+    tints = {v: _tint(c) for v, c in report.voice_colors.items() if v != "asserted"}
     return _env().get_template("report.html").render(
-        report=report, css=Markup(css),
+        report=report, css=Markup(css), voice_tints=tints,
         figures={k: Markup(v) for k, v in report.figures_svg.items()},   # our own SVG
         version=__version__)
 

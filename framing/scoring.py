@@ -9,6 +9,7 @@ otherwise every hit is asserted.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,15 +17,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from framing.errors import DataError
 from framing.lexicon import DEFAULT_LEXICON, Lexicon, resolve_lexicons
 from framing.matching import Matcher
 
+# ``sentence_kind`` (headline, body, dateline, byline, caption): the hits table keeps every hit,
+# comparisons count narrative sentences only (a dateline "(Yonhap)" is not a mention of Seoul).
 HIT_COLUMNS = ["article_id", "outlet", "sentence_index", "start", "end", "lexicon", "category",
-               "entry", "matched", "voice", "source", "source_type", "cue_category"]
+               "entry", "matched", "voice", "source", "source_type", "cue_category",
+               "sentence_kind"]
 FRAME_RATE_COLUMNS = ["level", "unit", "outlet", "lexicon", "category", "voice_group", "n_hits",
                       "n_sentences_hit", "n_words", "n_sentences", "rate_per_1000_words",
                       "share_of_sentences"]
@@ -119,6 +121,7 @@ def article_hits(article_id: str, outlet: str, text: str,
             "source": _text_or_none(sentence.get("source")),
             "source_type": _text_or_none(sentence.get("source_type")),
             "cue_category": _text_or_none(sentence.get("cue_category")),
+            "sentence_kind": _text_or_none(sentence.get("kind")),
         })
     return out
 
@@ -174,7 +177,7 @@ def match_sentences(sentences: pd.DataFrame,
     matcher = _as_matcher(lexicons)
     if texts is not None and not isinstance(texts, Mapping):
         texts = {a.id: a.text for a in texts}
-    columns = [c for c in ("article_id", "outlet", "index", "start", "end", "text",
+    columns = [c for c in ("article_id", "outlet", "index", "start", "end", "text", "kind",
                            *_VOICE_FIELDS) if c in sentences.columns]
     records = sentences[columns].to_dict(orient="records")
     rows: list[dict[str, Any]] = []
@@ -300,56 +303,75 @@ def frame_sources(hits: pd.DataFrame) -> pd.DataFrame:
     return table[FRAME_SOURCE_COLUMNS].reset_index(drop=True)
 
 
-class LexiconFeaturizer(TransformerMixin, BaseEstimator):
-    """Per-category lexicon hit rates for each text; usable inside a Pipeline.
+@functools.cache
+def _featurizer_class() -> type:
+    """Build :class:`LexiconFeaturizer` on first use: scikit-learn costs about a second to
+    import, and only the featurizer needs it (``framing analyze`` never does)."""
+    from sklearn.base import BaseEstimator, TransformerMixin
+    from sklearn.utils.validation import check_is_fitted
 
-    Parameters
-    ----------
-    lexicon
-        A lexicon name, path or :class:`Lexicon`, or a list of them
-        (default ``"conflict_frames"``).
-    normalize
-        True: hits per 1,000 words; False: raw counts.
+    class LexiconFeaturizer(TransformerMixin, BaseEstimator):
+        """Per-category lexicon hit rates for each text; usable inside a Pipeline.
 
-    Examples
-    --------
-    >>> features = LexiconFeaturizer().fit(["x"])
-    >>> features.transform(["Pyongyang calls it a defensive measure."]).shape[0]
-    1
-    """
+        Parameters
+        ----------
+        lexicon
+            A lexicon name, path or :class:`Lexicon`, or a list of them
+            (default ``"conflict_frames"``).
+        normalize
+            True: hits per 1,000 words; False: raw counts.
 
-    def __init__(self, lexicon: str | Lexicon | Sequence[str | Lexicon] = DEFAULT_LEXICON, *,
-                 normalize: bool = True):
-        self.lexicon = lexicon
-        self.normalize = normalize
+        Examples
+        --------
+        >>> features = LexiconFeaturizer().fit(["x"])
+        >>> features.transform(["Pyongyang calls it a defensive measure."]).shape[0]
+        1
+        """
 
-    def fit(self, X, y=None):
-        self.lexicons_ = tuple(resolve_lexicons(self.lexicon))
-        self.matcher_ = Matcher(self.lexicons_)
-        pairs = self.matcher_.categories
-        self.categories_ = tuple(pairs)
-        single = len(self.lexicons_) == 1
-        self.feature_names_ = tuple(f"lex_{c}" if single else f"lex_{lx}_{c}"
-                                    for lx, c in pairs)
-        self.n_features_in_ = 1
-        return self
+        def __init__(self, lexicon: str | Lexicon | Sequence[str | Lexicon] = DEFAULT_LEXICON, *,
+                     normalize: bool = True):
+            self.lexicon = lexicon
+            self.normalize = normalize
 
-    def transform(self, X) -> np.ndarray:
-        check_is_fitted(self, "matcher_")
-        texts = _texts(X)
-        column = {pair: i for i, pair in enumerate(self.categories_)}
-        out = np.zeros((len(texts), len(column)), dtype=float)
-        for row, text in enumerate(texts):
-            for match in self.matcher_.find(text):
-                out[row, column[(match.lexicon, match.category)]] += 1
-            if self.normalize:
-                n_words = count_words(text)
-                out[row] = out[row] * 1000 / n_words if n_words else 0.0
-        return out
+        def fit(self, X, y=None):
+            self.lexicons_ = tuple(resolve_lexicons(self.lexicon))
+            self.matcher_ = Matcher(self.lexicons_)
+            pairs = self.matcher_.categories
+            self.categories_ = tuple(pairs)
+            single = len(self.lexicons_) == 1
+            self.feature_names_ = tuple(f"lex_{c}" if single else f"lex_{lx}_{c}"
+                                        for lx, c in pairs)
+            self.n_features_in_ = 1
+            return self
 
-    def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "matcher_")
-        return np.asarray(self.feature_names_, dtype=object)
+        def transform(self, X) -> np.ndarray:
+            check_is_fitted(self, "matcher_")
+            texts = _texts(X)
+            column = {pair: i for i, pair in enumerate(self.categories_)}
+            out = np.zeros((len(texts), len(column)), dtype=float)
+            for row, text in enumerate(texts):
+                for match in self.matcher_.find(text):
+                    out[row, column[(match.lexicon, match.category)]] += 1
+                if self.normalize:
+                    n_words = count_words(text)
+                    out[row] = out[row] * 1000 / n_words if n_words else 0.0
+            return out
+
+        def get_feature_names_out(self, input_features=None):
+            check_is_fitted(self, "matcher_")
+            return np.asarray(self.feature_names_, dtype=object)
+
+    LexiconFeaturizer.__module__ = __name__
+    LexiconFeaturizer.__qualname__ = "LexiconFeaturizer"   # pickles as a module attribute
+    return LexiconFeaturizer
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LexiconFeaturizer":
+        cls = _featurizer_class()
+        globals()[name] = cls          # later look-ups skip __getattr__
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _texts(X) -> list[str]:

@@ -110,3 +110,138 @@ def test_cli_analyze_writes_tables(tmp_path, seed_analysis, capsys):
     assert main(["analyze", str(SEEDS), "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "sentences.parquet").is_file()
     assert "2 article(s)" in capsys.readouterr().err
+
+
+USER_FRAMES = """\
+name: radar_frames
+version: 0.3.1
+description: an invented frame lexicon for tests
+references: ["invented"]
+categories:
+  - id: radar_talk
+    label: Radar talk
+    description: mentions of radar
+    entries: [radar]
+"""
+
+
+@pytest.fixture
+def user_frames(tmp_path):
+    path = tmp_path / "radar_frames.yaml"
+    path.write_text(USER_FRAMES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def invented_analysis(invented_jsonl, user_frames):
+    try:
+        return analyze(invented_jsonl, lexicons=[user_frames, "actors"], frames=user_frames)
+    except ModelError as exc:
+        pytest.skip(f"attribution model unavailable: {exc}")
+
+
+def test_user_frame_lexicon_fills_the_frames_column(invented_analysis, user_frames):
+    import hashlib
+
+    s = invented_analysis.sentences
+    assert "radar_talk" in set(s["frames"])
+    assert not s["frames"].str.contains("threat_provocation").any()   # not conflict_frames
+    frames = invented_analysis.provenance["frames"]
+    assert frames["name"] == "radar_frames" and frames["version"] == "0.3.1"
+    assert frames["sha256"] == hashlib.sha256(user_frames.read_bytes()).hexdigest()
+    names = [x["name"] for x in invented_analysis.provenance["lexicons"]]
+    assert names == ["radar_frames", "actors"]
+    assert all(x["version"] and len(x["sha256"]) == 64
+               for x in invented_analysis.provenance["lexicons"])
+
+
+def test_default_provenance_records_builtin_versions(seed_analysis):
+    prov = seed_analysis.provenance
+    assert prov["frames"]["name"] == "conflict_frames"
+    assert all(x["version"] == "1.0.0" and len(x["sha256"]) == 64 for x in prov["lexicons"])
+
+
+def test_comparison_and_report_use_the_user_frames(invented_analysis):
+    from framing.compare import compare
+    from framing.report import build_report, render_html
+
+    c = compare(invented_analysis, n_boot=0, events=False)
+    assert c.frame_lexicon == "radar_frames"
+    assert set(c.frames["category"]) == {"radar_talk"}
+    assert c.frame_labels == {"radar_talk": "Radar talk"}
+    html = render_html(build_report(analysis=invented_analysis, comparison=c))
+    assert "Radar talk" in html and "radar_frames lexicon" in html
+
+
+def test_compare_rejects_a_frame_lexicon_the_analysis_did_not_match(seed_analysis,
+                                                                   user_frames):
+    from framing.compare import compare
+
+    with pytest.raises(FramingError, match="did not match the frame lexicon 'radar_frames'"):
+        compare(seed_analysis, frames=user_frames, n_boot=0)
+
+
+@pytest.mark.parametrize("command", ["analyze", "compare", "report"])
+def test_cli_frames_option(tmp_path, invented_jsonl, user_frames, command, capsys):
+    from framing.cli import main
+
+    out = str(tmp_path / "out")
+    args = {"analyze": ["--out", out], "compare": ["--format", "json"],
+            "report": ["--out", out, "--format", "html"]}[command]
+    try:
+        code = main([command, str(invented_jsonl), "--frames", str(user_frames), *args])
+    except ModelError as exc:
+        pytest.skip(f"attribution model unavailable: {exc}")
+    assert code == 0
+    if command == "analyze":
+        import json
+        prov = json.loads((tmp_path / "out" / "provenance.json").read_text(encoding="utf-8"))
+        assert prov["frames"]["name"] == "radar_frames"
+    elif command == "compare":
+        import json
+        doc = json.loads(capsys.readouterr().out)
+        assert set(doc["groups"][0]["frames"]) == {"radar_talk"}
+    else:
+        assert "Radar talk" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_cli_frames_unknown_name(capsys):
+    from framing.cli import main
+
+    assert main(["analyze", str(SEEDS), "--out", "/tmp/unused", "--frames", "nope"]) == 1
+    assert "no built-in lexicon named 'nope'" in capsys.readouterr().err
+
+
+def test_jobs_spread_articles_over_warm_workers_in_order(monkeypatch):
+    """--jobs 2: every article is analysed in a worker (never the parent), by more than one
+    worker, in chunks, warmed once before the fork; results come back in input order."""
+    import os
+    import time
+
+    import multiprocessing
+
+    import framing.analysis as an
+    from framing.ingest import article_from_record
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the fake analyser reaches the workers only when they are forked")
+    parent = os.getpid()
+    calls = []
+
+    def fake(article, *, matcher, frames="conflict_frames"):
+        if article.id == "warm-up":
+            calls.append(os.getpid())          # the warm-up runs once, in the parent
+            return {}
+        time.sleep(0.02)                         # long enough for both workers to take chunks
+        return {"articles": [(article.id, os.getpid())]}
+
+    monkeypatch.setattr(an, "analyze_article", fake)
+    articles = [article_from_record({"id": f"x{i:02d}", "outlet": "X", "text": "A test."})
+                for i in range(40)]
+    lexset = an.resolve_lexicon_set(["hedges"], "conflict_frames")
+    results = list(an._map_articles(iter(articles), lexset, 2, []))
+    ids = [r["articles"][0][0] for r in results]
+    pids = {r["articles"][0][1] for r in results}
+    assert ids == [a.id for a in articles]                  # input order
+    assert parent not in pids and len(pids) == 2            # two workers did the work
+    assert calls == [parent]                                # warmed once, before forking

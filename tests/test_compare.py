@@ -9,6 +9,8 @@ from framing.compare import (FRAME_COLUMNS, GROUP_COLUMNS, STANCE_COLUMNS, TEST_
                              VOICE_COLUMNS, compare, source_actor)
 from framing.errors import FramingError
 
+SEEDS = __import__("pathlib").Path(__file__).resolve().parents[1] / "seeds"
+
 
 @pytest.fixture(scope="module")
 def comparison():
@@ -123,7 +125,8 @@ def test_distinctive_words(comparison):
 
 def test_findings_are_generated_from_data(comparison):
     text = " ".join(f.text for f in comparison.findings)
-    assert "Harbor Daily writes 75% of its sentences in its own voice" in text
+    assert ("Harbor Daily writes 75% of its headline and body sentences in its own voice "
+            "(18 of 24)") in text
     assert "distancing cue 'maintain'" in text and "Pyongyang" in text
     assert "Summit Post quotes envoy Kim Ri-na directly" in text
     assert all(ev for f in comparison.findings[:3] for ev in f.evidence)
@@ -188,3 +191,117 @@ def test_cli_compare_json(capsys):
     press = next(g for g in doc["groups"] if g["outlet"] == "Press TV")
     assert press["frames"]["defensive_justification"]["attributed"] > 0
     assert press["cue_categories"]["distancing"] >= 1
+
+
+# ---------------------------------------------------------------- what is counted
+
+def _attribution(kind_of_sentence, cue_category, cue_text, source_text, content="that it was"):
+    """One attributions row (ATTRIBUTION_COLUMNS) in sentence 1 of article a1."""
+    from framing.attribution import ATTRIBUTION_COLUMNS
+
+    row = dict.fromkeys(ATTRIBUTION_COLUMNS, "")
+    row.update(article_id="a1", outlet="X", attribution_id="a1:a0", sentence_index=1,
+               kind="indirect", source_start=0 if source_text else None,
+               source_end=len(source_text) if source_text else None, source_text=source_text,
+               source_name=source_text, cue_start=20, cue_end=20 + len(cue_text),
+               cue_text=cue_text, cue_lemma=cue_text.split()[-1], cue_category=cue_category,
+               content_spans=[[30, 40]], content_text=content, n_quoted_words=0)
+    sentences = pd.DataFrame({"article_id": ["a1", "a1"], "index": [0, 1],
+                              "kind": ["headline", kind_of_sentence]})
+    return pd.DataFrame([row], columns=ATTRIBUTION_COLUMNS), sentences
+
+
+@pytest.mark.parametrize(("kind", "cue_category", "cue_text", "source", "content", "kept"), [
+    ("body", "neutral", "said", "officials", "that it was", True),
+    ("headline", "distancing", "claims", "the envoy", "that it was", True),
+    ("body", "other", "convened", "Kim", "a rare congress", False),     # an action, not speech
+    ("body", "other", "refused", "Trump", "to ease sanctions", False),
+    ("body", "other", "did not", "The report", "specify any plans", False),
+    ("caption", "endorsing", "shows", "photo", "the leader", False),     # a photo does not speak
+    ("caption", "neutral", "said", "officials", "that it was", False),   # captions left out
+    ("dateline", "neutral", "said", "officials", "that it was", False),
+    ("body", "cognitive", "is expected", "", "to take several days", False),  # own hedge
+])
+def test_only_speech_attributions_in_narrative_sentences_count(kind, cue_category, cue_text,
+                                                                source, content, kept):
+    from framing.compare import speech_attributions
+
+    attributions, sentences = _attribution(kind, cue_category, cue_text, source, content)
+    assert len(speech_attributions(attributions, sentences)) == int(kept)
+
+
+def _with_extra(analysis, attributions=None, sentences=None, hits=None):
+    from framing.analysis import Analysis
+
+    def add(table, extra):
+        return table if extra is None else pd.concat([table, extra], ignore_index=True)
+
+    return Analysis(analysis.articles, add(analysis.sentences, sentences),
+                    add(analysis.attributions, attributions), add(analysis.hits, hits),
+                    analysis.skipped, analysis.provenance)
+
+
+def test_source_mix_merges_empty_and_unknown_types():
+    base = make_analysis()
+    extra = base.attributions[base.attributions["outlet"] == "Summit Post"].head(2).copy()
+    extra["source_type"] = ["", "unknown"]
+    extra["source_country"] = ["", ""]
+    mix = compare(_with_extra(base, attributions=extra), n_boot=0, events=False).source_mix
+    summit = mix[(mix["group"] == "Summit Post") & (mix["dimension"] == "type")]
+    assert "(unknown)" not in set(mix["value"])
+    assert summit.set_index("value").loc["unknown", "n_attributions"] == 2
+
+
+def test_actor_mentions_come_from_narrative_sentences_only():
+    base = make_analysis()
+    dateline = pd.DataFrame([{**base.sentences.iloc[0].to_dict(), "index": 9, "kind": "dateline",
+                              "text": "SEOUL (Harbor) --", "actors": "south_korea",
+                              "frames": ""}])
+    hit = pd.DataFrame([{"article_id": "harbor-1", "outlet": "Harbor Daily",
+                         "sentence_index": 9, "start": 900, "end": 905, "lexicon": "actors",
+                         "category": "south_korea", "entry": "Seoul", "matched": "SEOUL",
+                         "voice": "asserted", "source": ""}])
+    c = compare(_with_extra(base, sentences=dateline, hits=hit), n_boot=0, events=False)
+    harbor = c.actor_labels[c.actor_labels["group"] == "Harbor Daily"]
+    assert "south_korea" not in set(harbor["actor"])          # the dateline is no mention
+    assert c.groups.set_index("group").loc["Harbor Daily", "n_sentences"] == 24
+
+
+@pytest.fixture(scope="module")
+def seed_comparison():
+    from framing.analysis import analyze
+    from framing.errors import ModelError
+
+    try:
+        analysis = analyze(SEEDS)
+    except ModelError as exc:
+        pytest.skip(f"attribution model unavailable: {exc}")
+    return analysis, compare(analysis, n_boot=0)
+
+
+def test_seed_cues_are_speech_only(seed_comparison):
+    from framing.compare import NARRATIVE_KINDS, _is_speech
+
+    analysis, c = seed_comparison
+    doc = c.to_json()
+    for group in doc["groups"]:
+        assert not {"convened", "called", "not", "show", "refused", "have"} & set(group["cues"])
+        assert "other" not in group["cue_categories"]
+        assert sum(group["cue_categories"].values()) == sum(group["cues"].values())
+    # every counted attribution is speech in a headline or body sentence
+    kinds = analysis.sentences.set_index(["article_id", "index"])["kind"]
+    attrs = analysis.attributions
+    counted = [r for r in attrs.to_dict(orient="records")
+               if _is_speech(r) and kinds[(r["article_id"], r["sentence_index"])]
+               in NARRATIVE_KINDS]
+    assert int(c.groups["n_attributions"].sum()) == len(counted) < len(attrs)
+    finding = next(f.text for f in c.findings if f.text.startswith("Distancing cues"))
+    n_press = int(c.groups.set_index("group").loc["Press TV", "n_attributions"])
+    assert f"Press TV 3 of its {n_press} attributions" in finding
+
+
+def test_seed_actor_labels_ignore_the_dateline(seed_comparison):
+    _, c = seed_comparison
+    yonhap = c.actor_labels[c.actor_labels["group"] == "Yonhap"]
+    assert "south_korea" not in set(yonhap["actor"])          # "SEOUL ... (Yonhap)" dateline
+    assert "U.S." in set(yonhap["label"])                       # the entry's period kept

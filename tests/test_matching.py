@@ -120,3 +120,36 @@ def test_normalize_term(term, key):
 def test_shipped_frames_ignore_defense_names(text, expected):
     matcher = compile_matcher(["conflict_frames"])
     assert [m.category for m in matcher.find(text)] == expected
+
+
+PERIOD_LEXICON = """\
+name: abbrev
+version: 1.0.0
+description: entries written with a trailing period
+references: ["x"]
+categories:
+  - id: usa
+    label: USA
+    description: d
+    entries:
+      - {term: United States, forms: [U.S., US]}
+  - id: nk
+    label: NK
+    description: d
+    entries:
+      - {term: North Korea, forms: [N.K.]}
+"""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The U.S. and N.K. met.", ["U.S.", "N.K."]),            # the entry's own period kept
+    ("Talks with the U.S.", ["U.S."]),                        # also at the end of a sentence
+    ("U.S-led drills and the N.K envoy", ["U.S", "N.K"]),     # written without it: no period
+    ("The US said so.", ["US"]),                              # no period in the entry
+    ("North Korea. Then", ["North Korea"]),                   # a sentence period is not taken
+])
+def test_matched_keeps_the_entry_period(text, expected):
+    lexicon, _ = parse_lexicon(PERIOD_LEXICON, source="abbrev.yaml")
+    hits = compile_matcher([lexicon]).find(text)
+    assert [m.matched for m in hits] == expected
+    assert all(text[m.start:m.end] == m.matched for m in hits)

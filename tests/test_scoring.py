@@ -194,3 +194,25 @@ def test_featurizer_pickles():
     copy = pickle.loads(pickle.dumps(featurizer))
     texts = ["It is a defensive measure.", "Talks resumed."]
     np.testing.assert_array_equal(copy.transform(texts), featurizer.transform(texts))
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("body", "body"),
+    ("dateline", "dateline"),        # kept in the hits table, marked, so comparisons can drop it
+    (None, None),                    # sentence rows without a kind
+])
+def test_article_hits_mark_the_sentence_kind(matcher, kind, expected):
+    row = {"index": 0, "start": 0, "end": 30}
+    if kind is not None:
+        row["kind"] = kind
+    hits = article_hits("a1", "X", TEXT, [row], matcher)
+    assert [h["sentence_kind"] for h in hits] == [expected]
+
+
+def test_importing_scoring_does_not_import_sklearn():
+    import subprocess
+    import sys
+
+    code = ("import sys, framing.scoring as s; assert 'sklearn' not in sys.modules; "
+            "s.LexiconFeaturizer; assert 'sklearn' in sys.modules")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

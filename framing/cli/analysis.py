@@ -15,7 +15,8 @@ def register(subparsers) -> None:
                     "VADER sentiment, actors mentioned and frames; plus attributions, lexicon "
                     "hits and skipped inputs. Writes articles, sentences, attributions, hits and "
                     "skipped as .parquet and .csv, and provenance.json, into --out (replacing "
-                    "earlier results). Example: framing analyze seeds/ --out reports/analysis",
+                    "earlier results). --frames names the frame lexicon (a built-in name or a "
+                    "YAML file). Example: framing analyze seeds/ --out reports/analysis",
     )
     _inputs(analyze, required=True)
     analyze.add_argument("--out", required=True, metavar="DIR", help="output folder")
@@ -62,6 +63,9 @@ def _inputs(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--outlet", help="outlet name for inputs that do not give one")
     parser.add_argument("--jobs", type=int, default=1, metavar="N",
                         help="worker processes (default: 1); results are identical for any N")
+    parser.add_argument("--frames", metavar="PATH|NAME", default=None,
+                        help="frame lexicon: a built-in name or a lexicon YAML file (default: "
+                             "conflict_frames; for an analysis folder, the one it used)")
 
 
 def _analysis(args: argparse.Namespace):
@@ -70,7 +74,8 @@ def _analysis(args: argparse.Namespace):
     paths = list(args.paths)
     if len(paths) == 1 and (Path(paths[0]) / "articles.parquet").is_file():
         return read_analysis(paths[0])
-    analysis = analyze(paths, jobs=args.jobs, outlet=args.outlet)
+    kwargs = {"frames": args.frames} if getattr(args, "frames", None) else {}
+    analysis = analyze(paths, jobs=args.jobs, outlet=args.outlet, **kwargs)
     for path, reason in zip(analysis.skipped["path"], analysis.skipped["reason"]):
         print(f"framing: skipped {path}: {reason}", file=sys.stderr)
     return analysis
@@ -90,7 +95,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from framing.cli._common import write_table
     from framing.compare import compare
 
-    comparison = compare(_analysis(args), by=args.by, n_boot=0 if args.format == "json" else 1000)
+    comparison = compare(_analysis(args), by=args.by, frames=args.frames,
+                         n_boot=0 if args.format == "json" else 1000)
     for warning in comparison.warnings:
         print(f"framing: warning: {warning}", file=sys.stderr)
     if args.format == "json":
@@ -120,7 +126,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise FramingError(f"--format: unknown report format {bad[0] if bad else ''!r}; "
                            f"choose from {', '.join(FORMATS)} (comma-separated)")
     report = build_report(args.paths or None, title=args.title, jobs=args.jobs,
-                          model=args.model, claim=args.claim,
+                          model=args.model, claim=args.claim, frames=args.frames,
                           analysis=_analysis(args) if args.paths else None)
     for path in write_report(report, args.out, formats=formats):
         print(f"framing: wrote {path}", file=sys.stderr)
