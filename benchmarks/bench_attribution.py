@@ -1,12 +1,16 @@
 """Throughput of attribution detection (sentences per second) on the PolNeAR train texts.
 
-Not a test: run it by hand, on one core, and paste the numbers into docs/evaluation.md.
+Not a test: run it by hand, on one core, and paste the numbers into docs/performance.md
+("Attribution") and the speed paragraph of docs/evaluation.md. On a shared machine take the
+best of several runs (``--repeat``) and compare against the previous code run in the same
+minutes: the load moves the absolute figures by tens of percent.
 
-    OMP_NUM_THREADS=1 /work/venv/bin/python benchmarks/bench_attribution.py [--limit N]
+    OMP_NUM_THREADS=1 /work/venv/bin/python benchmarks/bench_attribution.py [--limit N] [--repeat K]
 
 Sentence splitting is done first and timed separately (it is the sentence stage's cost,
 not this one's); the attribution stage is tokenisation, features, the two/three tagger
-passes, decoding, rules, source typing and the per-sentence voice.
+passes, decoding, rules, source typing and the per-sentence voice. Per-stage shares:
+``python -m cProfile -s tottime benchmarks/bench_attribution.py --limit 200``.
 """
 from __future__ import annotations
 

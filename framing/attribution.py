@@ -29,7 +29,6 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from framing.models import Article
@@ -115,21 +114,35 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
     # has cue-less contents; short ones are mostly tagging slips; tuned on dev); the voice
     # counts such contents only when they are real quotations (see is_speech)
     raw = [a for a in raw if a["content"] and (a["cue"] or _long_content(text, a))]
-    starts = np.array([s[0] for s in sentences] or [0], dtype=np.int64)
     out = []
     for a in sorted(raw, key=lambda a: a["content"][0][0]):
         anchor = a["cue"][0] if a["cue"] else a["content"][0][0]
-        a["sentence_index"] = max(int(np.searchsorted(starts, anchor, side="right")) - 1, 0)
+        a["sentence_index"] = max(bisect.bisect_right(sent_starts, anchor) - 1, 0)
         a["kind"] = content_kind(text, a["content"])
         a["n_quoted_words"] = _n_quoted_words(text, a["content"], quotes)
         cue_text = text[a["cue"][0]:a["cue"][1]] if a["cue"] else ""
         a["cue_text"] = cue_text
         a["cue_lemma"], a["cue_category"] = cue_lemma(cue_text)
+        if a["cue_lemma"] in _CALL_FORMS and _CALL_X_Y.match(text, a["cue"][1]):
+            a["cue_lemma"], a["cue_category"] = "call", "neutral"      # "called it a ..."
         a["content_first"] = text[a["content"][0][0]:a["content"][0][0] + 8]
         out.append(a)
     _describe_sources(text, out)
     _inherit_sources(text, out)
     return out
+
+
+# "called the launch a provocation", "called it “unacceptable”": calling something
+# something is speech (a labelling), unlike "called a meeting" or "called the minister"
+_CALL_FORMS = frozenset({"call", "calls", "called", "calling"})
+_CALL_X_Y = re.compile(
+    r"\s+(?:it|them|him|her|this|that|these|those"
+    r"|(?:the|his|her|their|its|our|[A-Z][\w.’'-]*(?:’s|'s))\s+"
+    r"(?:[\w’'-]+\s+){0,3}?[\w’'-]+"
+    r"|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}"
+    r"|(?!(?:a|an|the|his|her|their|its|our|my|your|for|on|off|up|in|out|back|to)\b)"
+    r"[a-z][\w’'-]+)"
+    r",?\s+(?:an?\s|the\s|his\s|her\s|their\s|its\s|[“\"‘']{1,2}\w)")
 
 
 def _merge_rules(text: str, model_atts: list[dict], rules) -> list[dict]:
@@ -200,10 +213,27 @@ _FUNCTION_ONLY = re.compile(r"(?:\W|\b(?:and|or|but|the|a|an|of|to|in|on|with|th
 _COORD_LEFT = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,3}?(?:[A-Z][\w.’'-]*|[A-Z]{2,}))\s+and\s+$")
 
 
+_NUMBER_ONLY = re.compile(r"[\d\W]+")
+_PARTICIPLE = re.compile(r"[a-z]+ing")
+_THAT = re.compile(r"that\b")
+_SINGLE_QUOTE = re.compile(r"(?<!\w)‘|’(?!\w)")
+_SURNAME = re.compile(r"[A-Z][\w’'-]+")
+_ALNUM = re.compile(r"\w")
+
+
+def _apposition_like(frag: str) -> bool:
+    """A short phrase with no quotation and no verb-like start ("is", "didn't")."""
+    words = frag.split()
+    return (0 < len(words) <= 8 and not any(q in frag for q in "\"“”")
+            and words[0].lower() not in _AUXILIARIES and "n't" not in frag and "n’t" not in frag)
+
+
 def _fix_structure(text: str, a: dict) -> dict:
     """Span repairs from the grammar of reporting clauses:
 
-    * a source of function words only ("and") is no source;
+    * a source of function words only ("and") or a number ("22") is no source;
+    * a content fragment between the source and the cue, when the content is elsewhere,
+      belongs to the source (an apposition the tagger split);
     * a source coordinated with a name on its left takes it in ("China and | Russia");
     * a participial cue after a comma (", insisting ...", ", saying ...") has its content
       after it, never before;
@@ -212,8 +242,23 @@ def _fix_structure(text: str, a: dict) -> dict:
     """
     a = dict(a)
     src, cue = a["source"], a["cue"]
-    if src is not None and _FUNCTION_ONLY.fullmatch(text[src[0]:src[1]]):
-        a["source"] = src = None
+    if src is not None and (_FUNCTION_ONLY.fullmatch(text[src[0]:src[1]]) or
+                            _NUMBER_ONLY.fullmatch(text[src[0]:src[1]])):
+        a["source"] = src = None              # "... on Nov. 22 and said": no speaker "22"
+    if src is not None and cue is not None and src[1] <= cue[0]:
+        # a content fragment wedged between the source and its cue, with the content
+        # proper elsewhere, is the rest of the source's apposition ("Jane Roe, senior
+        # associate | at the institute, | said ...")
+        inner = [c for c in a["content"] if src[1] <= c[0] and c[1] <= cue[0]
+                 and not _ALNUM.search(text, src[1], c[0])
+                 and not _ALNUM.search(text, c[1], cue[0])
+                 and _apposition_like(text[c[0]:c[1]])]
+        if inner and len(inner) < len(a["content"]):
+            end = inner[-1][1]
+            while end > src[1] and text[end - 1] in " ,;":
+                end -= 1
+            a["source"] = src = (src[0], end)
+            a["content"] = [c for c in a["content"] if c not in inner]
     if src is not None:
         m = _COORD_LEFT.search(text, max(0, src[0] - 60), src[0])
         if m and m.end() == src[0] and not any(c[0] < src[0] and m.start(1) < c[1]
@@ -222,13 +267,13 @@ def _fix_structure(text: str, a: dict) -> dict:
     if cue is None or not a["content"]:
         return a
     cue_text = text[cue[0]:cue[1]]
-    if re.fullmatch(r"[a-z]+ing", cue_text) and text[:cue[0]].rstrip().endswith(","):
+    if _PARTICIPLE.fullmatch(cue_text) and text[:cue[0]].rstrip().endswith(","):
         after = [c for c in a["content"] if c[0] >= cue[1]]
         if after:
             a["content"] = after
     after = [c for c in a["content"] if c[0] >= cue[1]]
     if len(after) > 1:
-        that = [c for c in after if re.match(r"that\b", text[c[0]:c[1]])]
+        that = [c for c in after if _THAT.match(text, c[0], c[1])]
         if that:
             a["content"] = [c for c in a["content"] if c[0] < cue[1] or c[0] >= that[0][0]]
     return a
@@ -348,7 +393,7 @@ def content_kind(text: str, spans: Sequence[tuple[int, int]]) -> str:
         marks = sum(frag.count(c) for c in _QUOTE_CHARS)
         if (len(frag) >= 2 and frag[0] in "“\"" and frag[-1] in "”\"" and marks == 2):
             kinds.append("direct")
-        elif marks or re.search(r"(?<!\w)‘|’(?!\w)", frag):
+        elif marks or ("‘" in frag or "’" in frag) and _SINGLE_QUOTE.search(frag):
             kinds.append("mixed")
         else:
             kinds.append("indirect")
@@ -361,11 +406,18 @@ def content_kind(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 def _n_quoted_words(text: str, spans, quotes) -> int:
     from framing.quotes import n_words
+    starts = [q.start for q in quotes]          # quotes are sorted by start
+    inside = set()
+    for s, e in spans:
+        k = bisect.bisect_left(starts, s)
+        while k < len(starts) and starts[k] < e:
+            if quotes[k].end <= e:
+                inside.add(k)
+            k += 1
     n = 0
-    for q in quotes:
-        if any(s <= q.start and q.end <= e for s, e in spans):
-            a, b = q.inner
-            n += n_words(text[a:b])
+    for k in inside:
+        a, b = quotes[k].inner
+        n += n_words(text[a:b])
     return n
 
 
@@ -382,6 +434,7 @@ _AUX = re.compile(r"^(?:has|have|had|also|was|were|is|are|be|been|would|will|cou
                   re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=8192)     # a pure function of the cue text (lexicon is fixed)
 def cue_lemma(cue_text: str) -> tuple[str, str]:
     """Lemma and epistemic category of a cue phrase (``lexicons/cues.yaml``).
 
@@ -465,6 +518,11 @@ _PERSON_NAME = re.compile(
 _DET = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
+_COUNTRIES_RE = [(name, re.compile(pattern)) for name, pattern in _COUNTRIES]
+_TYPE_RULES_RE = [(typ, re.compile(pattern)) for typ, pattern in _TYPE_RULES]
+
+
+@functools.lru_cache(maxsize=8192)     # a pure function of the phrase; sources recur a lot
 def classify_source(text: str) -> tuple[str, str]:
     """``(source_type, country)`` of a source phrase from keyword rules.
 
@@ -479,12 +537,12 @@ def classify_source(text: str) -> tuple[str, str]:
     if not low:
         return "unknown", ""
     country = ""
-    for name, pattern in _COUNTRIES:
-        if re.search(pattern, low):
+    for name, pattern in _COUNTRIES_RE:
+        if pattern.search(low):
             country = name
             break
-    for typ, pattern in _TYPE_RULES:
-        if re.search(pattern, low):
+    for typ, pattern in _TYPE_RULES_RE:
+        if pattern.search(low):
             return typ, country
     if country and re.fullmatch(r"(?:the\s+)?[\w .’'-]+", low) and len(low.split()) <= 3:
         return "government", country          # a country or capital as speaker
@@ -510,6 +568,7 @@ def _name_like(t: str) -> bool:
                                         for w in words)
 
 
+@functools.lru_cache(maxsize=8192)     # a pure function of the phrase
 def split_source(text: str) -> tuple[str, str]:
     """Split a source phrase into a normalised name and a role.
 
@@ -604,7 +663,7 @@ def _describe_sources(text: str, atts: list[dict]) -> None:
                                 (noun == "agency" and typ == "state_media")):
                     resolved = (name, role, typ, country)
                     break
-        elif re.fullmatch(r"[A-Z][\w’'-]+", st.strip()):          # a bare surname
+        elif _SURNAME.fullmatch(st.strip()):                       # a bare surname
             for pos, name, role, typ, country in reversed(named):
                 parts = name.split()
                 if pos < s and len(parts) > 1 and st.strip() in (parts[0], parts[-1]):
@@ -667,13 +726,14 @@ def _resolve_in_text(text: str, before: int, want: str, surname: str | None = No
     if want == "nonperson":
         return None
     best = None
-    for m in _PERSON_NAME.finditer(text, 0, before):
+    for m in reversed(_person_names_before(text, before)):     # the last fitting one
         name = m.group(1)
         if surname and surname not in name.split() and not name.startswith(surname + " "):
             continue
         if len(name.split()) < 2 or name.split()[0] in _NOT_NAMES:
             continue
         best = m
+        break
     if best is None:
         return None
     name = best.group(1)
@@ -686,6 +746,28 @@ def _resolve_in_text(text: str, before: int, want: str, surname: str | None = No
     if typ == "unknown":
         typ = "person"
     return name, role, typ, country
+
+
+def _person_names_before(text: str, before: int) -> list[re.Match]:
+    """``list(_PERSON_NAME.finditer(text, 0, before))``, from one scan of the whole text per
+    article (pronoun sources call this once each; a scan per call was quadratic).
+
+    A scan stopping at ``before`` finds the same matches as the whole-text scan up to there
+    unless a match could end exactly at ``before`` (a letter right before it) or a
+    whole-text match straddles it; then it scans the prefix as before."""
+    if before > 0 and text[before - 1].isalpha():
+        return list(_PERSON_NAME.finditer(text, 0, before))
+    matches, ends = _person_names(text)
+    k = bisect.bisect_right(ends, before)
+    if k < len(matches) and matches[k].start() < before:      # straddles ``before``
+        return list(_PERSON_NAME.finditer(text, 0, before))
+    return matches[:k]
+
+
+@functools.lru_cache(maxsize=4)
+def _person_names(text: str) -> tuple[list[re.Match], list[int]]:
+    matches = list(_PERSON_NAME.finditer(text))
+    return matches, [m.end() for m in matches]
 
 
 _NOT_NAMES = frozenset("The A An In On At And But According North South United Earlier Former "
@@ -739,6 +821,9 @@ def _impersonal_hedge(att: dict) -> bool:
     return not first.lower().startswith("that")
 
 
+_NO_VOICE_KINDS = frozenset({"caption", "dateline", "byline"})
+
+
 def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
                     atts: Sequence[dict], kinds: Sequence[str] | None = None) -> list[dict]:
     """One voice row per sentence (VOICE_COLUMNS), from a text's attributions.
@@ -746,11 +831,12 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
     A sentence takes the voice of the outermost speech attribution (:func:`is_speech`)
     whose content covers at least a third of it or whose cue it holds ("..., according to
     the ministry" wraps "X said ..."); ``according to`` gives ``according_to``, otherwise
-    the attribution's kind. Without one it is ``asserted``. In captions (``kinds``), only
-    direct quotations give a voice: "This photo shows ..." is the outlet's description.
-    ``hedged`` marks the outlet's
-    own hedges outside any content ("reportedly", "is believed to", an impersonal "is
-    expected to"); ``scare_quote`` a quotation that is the outlet's distancing.
+    the attribution's kind. Without one it is ``asserted``. Captions, datelines and bylines
+    (``kinds``) never take a reported voice: they are the outlet's own apparatus ("This
+    photo shows ...", "SEOUL, Jan. 29 (Yonhap) --"), whatever an attribution overlapping
+    them says. ``hedged`` marks the outlet's own hedges outside any content
+    ("reportedly", "is believed to", an impersonal "is expected to"); ``scare_quote`` a
+    quotation that is the outlet's distancing.
     """
     from framing.quotes import hedge_spans, is_scare_quote, quote_spans
 
@@ -763,7 +849,17 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
     outer = []
     for a in atts:   # does its content hold another speech cue? ("..., according to X")
         own = a["cue"][0] if a["cue"] else -1
-        outer.append(any(c != own and any(s <= c < e for s, e in a["content"]) for c in cues))
+        holds = False
+        for s, e in a["content"]:
+            k = bisect.bisect_left(cues, s)          # cues are sorted: those in [s, e)
+            while k < len(cues) and cues[k] < e:
+                if cues[k] != own:
+                    holds = True
+                    break
+                k += 1
+            if holds:
+                break
+        outer.append(holds)
     # attributions touching each sentence: by the extent of their content and cue
     ext = []
     for a in atts:
@@ -771,17 +867,30 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
         hi = max([e for _, e in a["content"]] + ([a["cue"][1]] if a["cue"] else []))
         ext.append((lo, hi))
     order = sorted(range(len(atts)), key=lambda i: ext[i][0])
+    q_starts = [q.start for q in quotes]             # both sorted: a sentence's are a slice
+    h_starts = [hs for hs, _he, _form in hedges]
     rows = []
+    # attributions that can touch the sentence: those starting before its end (added in
+    # ``order`` as the sentences advance), less those that ended before an earlier
+    # sentence's start (pruned while sentence starts do not decrease)
+    active: list[int] = []
+    n_added, prev_start = 0, -1
     for k, (start, end) in enumerate(sentences):
-        caption = kinds is not None and kinds[k] == "caption"
+        apparatus = kinds is not None and kinds[k] in _NO_VOICE_KINDS
         size = max(1, len(text[start:end].strip()))
         cands = []
         hedged = False
-        for i in order:
+        while n_added < len(order) and ext[order[n_added]][0] < end:
+            active.append(order[n_added])
+            n_added += 1
+        if start >= prev_start:
+            active = [i for i in active if ext[i][1] > start]
+        else:                                   # out of order: start again from all seen
+            active = order[:n_added]
+        prev_start = start
+        for i in active:
             lo, hi = ext[i]
-            if lo >= end:
-                break
-            if hi <= start:
+            if lo >= end or hi <= start:
                 continue
             a = atts[i]
             cov = sum(max(0, min(e, end) - max(s, start)) for s, e in a["content"])
@@ -791,7 +900,7 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
             if imp_hedge[i]:
                 hedged = True
                 continue
-            if not speech[i] or (caption and a["kind"] != "direct"):
+            if not speech[i] or apparatus:
                 continue
             # the outermost attribution first, then one with its own source span (not a
             # participle sharing the subject's), then the one covering most of the sentence
@@ -804,12 +913,13 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
             row.update(voice=voice, source=a.get("source_name", ""),
                        source_type=a.get("source_type", ""), cue=a.get("cue_lemma", ""),
                        cue_category=a.get("cue_category", ""))
-        for q in quotes:
+        for q in quotes[bisect.bisect_left(q_starts, start):bisect.bisect_left(q_starts, end)]:
             if start <= q.start < end:
                 inside = any(s <= q.start and q.end <= e + 1 for s, e in all_content)
                 if is_scare_quote(text, q, in_content=inside):
                     row["scare_quote"] = True
-        for hs, _he, _form in hedges:
+        for hs, _he, _form in hedges[bisect.bisect_left(h_starts, start):
+                                     bisect.bisect_left(h_starts, end)]:
             if start <= hs < end and not any(s <= hs < e for s, e in all_content):
                 row["hedged"] = True
         rows.append(row)

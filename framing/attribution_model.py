@@ -150,10 +150,17 @@ def tokenize(text: str, sentences: Sequence[tuple[int, int, int]] | None = None)
     if sentences is None:
         from framing.sentences import split_text
         sentences = split_text(text)
-    matches = list(TOKEN_RE.finditer(text))
-    words = [m.group() for m in matches]
-    starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
-    ends = starts + np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    words = TOKEN_RE.findall(text)
+    # every non-space character belongs to a token, so only whitespace separates them and
+    # each token is the next occurrence of its string (cheaper than a match object each)
+    offsets = []
+    find, append, pos = text.find, offsets.append, 0
+    for w in words:
+        pos = find(w, pos)
+        append(pos)
+        pos += len(w)
+    starts = np.array(offsets, dtype=np.int64)
+    ends = starts + np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     sents = list(sentences) or [(0, len(text), 0)]
     s_starts = np.array([s[0] for s in sents], dtype=np.int64)
     s_para = np.array([s[2] for s in sents], dtype=np.int64)
@@ -164,10 +171,16 @@ def tokenize(text: str, sentences: Sequence[tuple[int, int, int]] | None = None)
     return TokenTable(text, starts, ends, words, sent, para, sents, sent_tok, inq, qmark)
 
 
+_QUOTE_MARK = re.compile('["“”«»]')
+
+
 def _quote_state(text, words, starts, para):
     n = len(words)
     qmark = np.zeros(n, dtype=np.int64)
-    idx = [i for i, w in enumerate(words) if w in '"“”«»']
+    # a quotation mark is always a token of its own ([^\w\s]), so its token is found from
+    # its character offset without looking at every token
+    marks = [m.start() for m in _QUOTE_MARK.finditer(text)]
+    idx = np.searchsorted(starts, marks).tolist() if marks else []
     for i in idx:
         w = words[i]
         if w in OPEN_QUOTES:
@@ -228,15 +241,13 @@ def _shape(w: str) -> int:
     return _SHAPES["punct"]
 
 
-_shape_cache: dict[str, int] = {}
-
-
 _INFO: dict[tuple[int, int], dict] = {}
 
 
 def _word_info(vocab: dict, lex: CueLexicon) -> dict:
-    """Per word type: (vocabulary id, shape, cue category, starts a multi-word form); a
-    cache so that each token costs one dict lookup."""
+    """Per word type: its vocabulary id, shape, cue category and whether it starts a
+    multi-word form, packed into one int (:func:`_add_info`); a cache so that each token
+    costs one dict lookup and the per-token ids come out of one ``np.fromiter``."""
     key = (id(vocab), id(lex))
     hit = _INFO.get(key)
     if hit is None or hit[0] is not vocab:
@@ -245,18 +256,32 @@ def _word_info(vocab: dict, lex: CueLexicon) -> dict:
     return hit[1]
 
 
-def _add_info(info: dict, w: str, vocab: dict, lex: CueLexicon) -> tuple:
+# bit layout of a packed word-info int: vocabulary id | shape | cue category | multi-word start
+_WID_BITS, _SHAPE_AT, _LEX_AT, _MULTI_AT = 24, 24, 32, 40
+
+
+def _add_info(info: dict, w: str, vocab: dict, lex: CueLexicon) -> int:
     lw = w.lower()
-    cat_index = {c: i + 1 for i, c in enumerate(lex.categories)}
     form = lex.forms.get(lw)
-    row = (vocab.get(lw, 0), _shape(w), cat_index[form[1]] if form else 0,
-           1 if lw in _multi_forms(lex) else 0)
+    packed = (vocab.get(lw, 0) | _shape(w) << _SHAPE_AT
+              | (_category_index(lex)[form[1]] if form else 0) << _LEX_AT
+              | (1 if lw in _multi_forms(lex) else 0) << _MULTI_AT)
     if len(info) < 500_000:
-        info[w] = row
-    return row
+        info[w] = packed
+    return packed
 
 
 _MULTI: dict[int, tuple[CueLexicon, dict]] = {}
+_CAT_INDEX: dict[int, tuple[CueLexicon, dict]] = {}
+
+
+def _category_index(lex: CueLexicon) -> dict:
+    """Category id -> its feature value (1-based position in the file; cached per lexicon)."""
+    hit = _CAT_INDEX.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        hit = (lex, {c: i + 1 for i, c in enumerate(lex.categories)})
+        _CAT_INDEX[id(lex)] = hit
+    return hit[1]
 
 
 def _multi_forms(lex: CueLexicon) -> dict:
@@ -275,26 +300,42 @@ def _multi_forms(lex: CueLexicon) -> dict:
 
 # --------------------------------------------------------------------------- features
 
-def _mix(*cols: np.ndarray, size: int) -> np.ndarray:
-    """A deterministic hash of several int columns into ``[0, size)`` (vectorised)."""
-    h = np.full(len(cols[0]), 1469598103934665603, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for c in cols:
-            h = (h ^ c.astype(np.uint64)) * np.uint64(1099511628211)
-            h ^= h >> np.uint64(29)
-    return (h % np.uint64(size)).astype(np.int64)
+_FNV_BASIS = np.uint64(1469598103934665603)
+_FNV_PRIME = np.uint64(1099511628211)
+_U29 = np.uint64(29)
+
+
+def _mix(*cols, size: int) -> np.ndarray:
+    """A deterministic hash of several int columns into ``[0, size)`` (vectorised; a plain
+    int stands for a constant column). In place on one uint64 buffer: the hash is the same
+    as ``h = (h ^ c) * prime; h ^= h >> 29`` per column."""
+    n = next(len(c) for c in cols if not isinstance(c, int))
+    h = np.full(n, _FNV_BASIS, dtype=np.uint64)
+    tmp = np.empty(n, dtype=np.uint64)
+    for c in cols:
+        if isinstance(c, int):
+            h ^= np.uint64(c)
+        else:
+            np.bitwise_xor(h, c.view(np.uint64) if c.dtype == np.int64 else
+                           c.astype(np.uint64), out=h)
+        h *= _FNV_PRIME
+        np.right_shift(h, _U29, out=tmp)
+        h ^= tmp
+    if size & (size - 1) == 0:          # a power of two: the remainder is a mask
+        h &= np.uint64(size - 1)
+    else:
+        h %= np.uint64(size)
+    return h.view(np.int64)
 
 
 def _shift(a: np.ndarray, k: int, fill: int) -> np.ndarray:
     """``a[i + k]`` with ``fill`` beyond the ends."""
     out = np.full_like(a, fill)
     n = len(a)
-    if k > 0:
-        out[: n - k] = a[k:] if k < n else out[:0]
-    elif k < 0:
-        out[-k:] = a[: n + k] if -k < n else out[:0]
+    if k >= 0:
+        out[:max(n - k, 0)] = a[k:]
     else:
-        out[:] = a
+        out[min(-k, n):] = a[:max(n + k, 0)]
     return out
 
 
@@ -317,17 +358,19 @@ def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon) -> BaseFeatures:
     n = len(tt.words)
     info = _word_info(vocab, lex)
     get = info.get
-    rows = [get(w) or _add_info(info, w, vocab, lex) for w in tt.words]
-    arr = np.array(rows, dtype=np.int64).reshape(n, 4) if n else np.zeros((0, 4), np.int64)
-    wid, shape, lex_ids = arr[:, 0], arr[:, 1], arr[:, 2]
-    if arr[:, 3].any():                        # a token may start a multi-word cue form
-        lw = [w.lower() for w in tt.words]
-        lex_ids = lex_ids.copy()
+    words = tt.words
+    packed = np.fromiter((get(w) or _add_info(info, w, vocab, lex) for w in words),
+                         dtype=np.int64, count=n)
+    wid = packed & ((1 << _WID_BITS) - 1)
+    shape = (packed >> _SHAPE_AT) & 0xFF
+    lex_ids = (packed >> _LEX_AT) & 0xFF
+    starts_multi = np.flatnonzero(packed >> _MULTI_AT)
+    if len(starts_multi):                      # a token may start a multi-word cue form
         multi = _multi_forms(lex)
-        cat_index = {c: i + 1 for i, c in enumerate(lex.categories)}
-        for i in np.flatnonzero(arr[:, 3]).tolist():
-            for form, k in multi.get(lw[i], ()):
-                if " ".join(lw[i:i + k]) == form:
+        cat_index = _category_index(lex)
+        for i in starts_multi.tolist():
+            for form, k in multi.get(words[i].lower(), ()):
+                if i + k <= n and " ".join(w.lower() for w in words[i:i + k]) == form:
                     lex_ids[i:i + k] = cat_index[lex.forms[form][1]]
     idx = np.arange(n)
     s_first = tt.sent_tok[tt.sent] if n else idx
@@ -345,36 +388,74 @@ def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon) -> BaseFeatures:
     if n:
         p_first = np.searchsorted(tt.para, tt.para, side="left")
         para_q = (tt.qmark[p_first] == 1).astype(np.int64)
-        has_q = np.zeros(len(tt.sent_bounds) + 1, dtype=np.int64)
-        np.add.at(has_q, tt.sent[tt.qmark > 0], 1)
+        has_q = np.bincount(tt.sent[tt.qmark > 0], minlength=len(tt.sent_bounds) + 1)
         sent_q = np.minimum(has_q[tt.sent], 2)
     return BaseFeatures(wid, shape, lex_ids, tt.inq, pos_s, pos_e, sent_in_para, para_q, sent_q)
 
 
-def _templates_pass1(f: BaseFeatures, V: int, H: int) -> list[tuple[np.ndarray, int]]:
-    """(ids, size) per template for pass 1."""
+def _padded(a: np.ndarray, fill: int, pad: int = 3) -> np.ndarray:
+    """``a`` with ``pad`` copies of ``fill`` at each end: ``_padded(a)[pad + k:pad + k + n]``
+    is ``_shift(a, k, fill)`` for ``|k| <= pad``, as a view (no copy per offset)."""
+    n = len(a)
+    out = np.empty(n + 2 * pad, dtype=a.dtype)
+    out[:pad] = fill
+    out[pad:pad + n] = a
+    out[pad + n:] = fill
+    return out
+
+
+_PAD = 3
+
+
+def _window_templates(f: BaseFeatures, V: int):
+    """The pass-1 window templates as (padded array, offset k, fill, size) (see
+    :func:`_templates_pass1`), with the padded word and shape arrays for the rest."""
+    pw, ps, pl = _padded(f.wid, 1), _padded(f.shape, 0), _padded(f.lex, 0)
+    wins = ([(pw, k, V) for k in _WIN] + [(ps, k, _N_SHAPES) for k in _WIN]
+            + [(pl, k, 8) for k in (-2, -1, 0, 1, 2)])
+    return wins, pw, ps
+
+
+def _pass1_rest(f: BaseFeatures, H: int, pw: np.ndarray, ps: np.ndarray):
+    """The pass-1 templates after the windows (position, quotation and hashed ones)."""
+    n = len(f.wid)
     t: list[tuple[np.ndarray, int]] = []
-    for k in _WIN:
-        t.append((_shift(f.wid, k, 1), V))
-    for k in _WIN:
-        t.append((_shift(f.shape, k, 0), _N_SHAPES))
-    for k in (-2, -1, 0, 1, 2):
-        t.append((_shift(f.lex, k, 0), 8))
     t.append((f.inq * 8 + f.pos_s, 24))
     t.append((f.inq * 8 + f.pos_e, 24))
     t.append((f.inq * 3 + f.sent_in_para + 9 * f.para_q, 18))
     t.append((f.sent_q * 3 + f.inq, 9))
-    w_1, w1 = _shift(f.wid, -1, 1), _shift(f.wid, 1, 1)
-    t.append((_mix(f.wid, f.inq, np.full_like(f.wid, 1), size=H), H))
-    t.append((_mix(w_1, f.wid, np.full_like(f.wid, 2), size=H), H))
-    t.append((_mix(f.wid, w1, np.full_like(f.wid, 3), size=H), H))
-    s_1, s1 = _shift(f.shape, -1, 0), _shift(f.shape, 1, 0)
-    s_2, s2 = _shift(f.shape, -2, 0), _shift(f.shape, 2, 0)
+    w_1, w1 = pw[_PAD - 1:_PAD - 1 + n], pw[_PAD + 1:_PAD + 1 + n]
+    t.append((_mix(f.wid, f.inq, 1, size=H), H))
+    t.append((_mix(w_1, f.wid, 2, size=H), H))
+    t.append((_mix(f.wid, w1, 3, size=H), H))
+    s_1, s1 = ps[_PAD - 1:_PAD - 1 + n], ps[_PAD + 1:_PAD + 1 + n]
+    s_2, s2 = ps[_PAD - 2:_PAD - 2 + n], ps[_PAD + 2:_PAD + 2 + n]
     t.append((_mix(s_1, f.shape, s1, f.inq, size=4096), 4096))
     t.append((_mix(s_2, s_1, f.shape, size=4096), 4096))
     t.append((_mix(f.shape, s1, s2, size=4096), 4096))
     t.append((_mix(f.wid, f.pos_s, f.pos_e, size=H), H))
     return t
+
+
+def _templates_pass1(f: BaseFeatures, V: int, H: int) -> list[tuple[np.ndarray, int]]:
+    """(ids, size) per template for pass 1: words, shapes (+-3) and cue classes (+-2) in a
+    window, quotation state x position, and hashed conjunctions."""
+    n = len(f.wid)
+    wins, pw, ps = _window_templates(f, V)
+    t = [(a[_PAD + k:_PAD + k + n], size) for a, k, size in wins]
+    return t + _pass1_rest(f, H, pw, ps)
+
+
+def _pass1_rows(f: BaseFeatures, V: int, H: int, out: np.ndarray) -> int:
+    """:func:`_column_rows` of :func:`_templates_pass1`, writing the window templates
+    straight from the padded arrays (the same ids; returns the end of the id range)."""
+    n = len(f.wid)
+    wins, pw, ps = _window_templates(f, V)
+    offset = 0
+    for row, (a, k, size) in zip(out, wins):
+        np.add(a[_PAD + k:_PAD + k + n], offset, out=row, casting="unsafe")
+        offset += size
+    return _column_rows(_pass1_rest(f, H, pw, ps), out[len(wins):], offset)
 
 
 def _nearest(mask: np.ndarray, tt: TokenTable):
@@ -392,43 +473,64 @@ def _nearest(mask: np.ndarray, tt: TokenTable):
     return last, nxt
 
 
-def _cue_context(pred: np.ndarray, tt: TokenTable, shape: np.ndarray) -> tuple[np.ndarray, ...]:
+def _sentence_context(tt: TokenTable, shape: np.ndarray) -> tuple:
+    """The per-article arrays :func:`_cue_context` needs whatever the predictions are
+    (computed once per article, not once per stacked pass)."""
+    n = len(tt.words)
+    idx = np.arange(n)
+    s_first = tt.sent_tok[tt.sent]
+    s_last = tt.sent_tok[tt.sent + 1] - 1
+    commas = np.cumsum((shape == _SHAPES["comma"]) | (shape == _SHAPES["colon"]))
+    n_sent = len(tt.sent_bounds)
+    sent_para = np.array([s[2] for s in tt.sent_bounds] or [0], dtype=np.int64)
+    same = (sent_para[1:] == sent_para[:-1]).astype(np.int64)
+    same_prev = np.r_[0, same]
+    same_next = np.r_[same, 0]
+    size = np.maximum(np.diff(tt.sent_tok), 1)
+    return (idx, s_first, s_last, commas, n_sent, same_prev[tt.sent], same_next[tt.sent],
+            size, tt.sent + 1)
+
+
+_BIG = 10 ** 9
+
+
+def _cue_context(pred: np.ndarray, tt: TokenTable, shape: np.ndarray,
+                 ctx: tuple | None = None) -> tuple[np.ndarray, ...]:
     """Context of each token relative to the predicted cues and sources of its sentence.
 
     Returns bucketed distances to the nearest cue on the left / right (bucket 7: none),
     the number of commas between the token and those cues (0, 1, 2+; 3: no cue), whether a
     predicted source lies between, and whether this / the previous / the next sentence of
-    the paragraph holds a predicted cue.
+    the paragraph holds a predicted cue. ``ctx`` is :func:`_sentence_context` (computed when
+    None).
     """
-    n = len(pred)
-    idx = np.arange(n)
+    if ctx is None:
+        ctx = _sentence_context(tt, shape)
+    idx, s_first, s_last, commas, n_sent, prev_ok, next_ok, size, sent1 = ctx
     is_cue = pred == CUE
-    last, nxt = _nearest(is_cue, tt)
-    dl = np.where(last >= 0, _DIST_BUCKETS[np.clip(idx - last, 0, 20)], 7)
-    dr = np.where(nxt >= 0, _DIST_BUCKETS[np.clip(nxt - idx, 0, 20)], 7)
-    commas = np.cumsum((shape == _SHAPES["comma"]) | (shape == _SHAPES["colon"]))
-    cl = np.where(last >= 0, np.minimum(commas[idx] - commas[np.maximum(last, 0)], 2), 3)
-    cr = np.where(nxt >= 0, np.minimum(commas[np.maximum(nxt, 0)] - commas[idx], 2), 3)
+    # nearest cue at/before and at/after each token within its sentence (-1: none)
+    last = np.maximum.accumulate(np.where(is_cue, idx, -_BIG))
+    nxt = np.minimum.accumulate(np.where(is_cue, idx, _BIG)[::-1])[::-1]
+    has_l = last >= s_first
+    has_r = (nxt <= s_last) & (nxt < _BIG)
+    last = np.where(has_l, last, 0)          # 0: a safe index where there is no cue
+    nxt = np.where(has_r, nxt, 0)
+    dl = np.where(has_l, _DIST_BUCKETS[np.clip(idx - last, 0, 20)], 7)
+    dr = np.where(has_r, _DIST_BUCKETS[np.clip(nxt - idx, 0, 20)], 7)
+    cl = np.where(has_l, np.minimum(commas - commas[last], 2), 3)
+    cr = np.where(has_r, np.minimum(commas[nxt] - commas, 2), 3)
     srcs = np.cumsum(pred == SOURCE)
-    sl = np.where(last >= 0, (srcs[idx] - srcs[np.maximum(last, 0)]) > 0, 0).astype(np.int64)
-    sr = np.where(nxt >= 0, (srcs[np.maximum(nxt, 0)] - srcs[idx]) > 0, 0).astype(np.int64)
-    n_sent = len(tt.sent_bounds)
-    cue_sent = np.zeros(n_sent + 2, dtype=np.int64)
-    np.add.at(cue_sent, tt.sent[is_cue] + 1, 1)
-    cue_sent = np.minimum(cue_sent, 1)
-    sent_para = np.array([s[2] for s in tt.sent_bounds] or [0], dtype=np.int64)
-    same_prev = np.r_[0, (sent_para[1:] == sent_para[:-1]).astype(np.int64)]
-    same_next = np.r_[(sent_para[1:] == sent_para[:-1]).astype(np.int64), 0]
-    here = cue_sent[tt.sent + 1]
-    prev = cue_sent[tt.sent] * same_prev[tt.sent]
-    nextc = cue_sent[tt.sent + 2] * same_next[tt.sent]
+    sl = (has_l & (srcs > srcs[last])).astype(np.int64)
+    sr = (has_r & (srcs[nxt] > srcs)).astype(np.int64)
+    cue_sent = np.minimum(np.bincount(sent1[is_cue], minlength=n_sent + 2), 1)
+    here = cue_sent[sent1]
+    prev = cue_sent[sent1 - 1] * prev_ok
+    nextc = cue_sent[sent1 + 1] * next_ok
     # share of the sentence predicted as content (0, <1/3, <2/3, more)
-    con_sent = np.zeros(n_sent + 1, dtype=np.float64)
-    np.add.at(con_sent, tt.sent, (pred == CONTENT).astype(np.float64))
-    size = np.maximum(np.diff(tt.sent_tok), 1)
+    con_sent = np.bincount(sent1 - 1, weights=pred == CONTENT, minlength=n_sent + 1)
     share = con_sent[:n_sent] / size
     share_b = np.where(share == 0, 0, np.minimum((share * 3).astype(np.int64) + 1, 3))
-    return dl, dr, cl, cr, sl, sr, here, prev, nextc, share_b[tt.sent]
+    return dl, dr, cl, cr, sl, sr, here, prev, nextc, share_b[sent1 - 1]
 
 
 def _templates_stage(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, H: int):
@@ -436,18 +538,21 @@ def _templates_stage(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, 
     return _templates_pass1(f, V, H) + _templates_extra(f, tt, pred, V, H)
 
 
-def _templates_extra(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, H: int):
-    """The templates a stacked pass adds to pass 1's (their ids follow pass 1's columns)."""
+def _templates_extra(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, H: int,
+                     ctx: tuple | None = None):
+    """The templates a stacked pass adds to pass 1's (their ids follow pass 1's columns);
+    ``ctx``: :func:`_sentence_context`, when the caller has it."""
     t: list[tuple[np.ndarray, int]] = []
-    p = [_shift(pred, k, 4) for k in (-2, -1, 0, 1, 2)]
+    n = len(pred)
+    padded = _padded(pred, 4, 2)
+    p = [padded[2 + k:2 + k + n] for k in (-2, -1, 0, 1, 2)]     # _shift(pred, k, 4)
     for k in range(5):
         t.append((p[k], 5))
     t.append((p[1] * 5 + p[2], 25))
     t.append((p[2] * 5 + p[3], 25))
     t.append((p[0] * 25 + p[1] * 5 + p[2], 125))
     t.append((p[2] * 25 + p[3] * 5 + p[4], 125))
-    dl, dr, cl, cr, sl, sr, here, prev, nextc, share = _cue_context(pred, tt, f.shape)
-    one = np.ones_like(f.wid)
+    dl, dr, cl, cr, sl, sr, here, prev, nextc, share = _cue_context(pred, tt, f.shape, ctx)
     t.append((dl * 8 + dr, 64))
     t.append(((dl * 8 + dr) * 3 + f.inq, 192))
     t.append((((cl * 4 + cr) * 2 + sl) * 2 + sr, 64))
@@ -456,10 +561,10 @@ def _templates_extra(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, 
     t.append((here * 12 + prev * 6 + nextc * 3 + f.inq, 24))
     t.append((((here * 2 + prev) * 2 + nextc) * 2 + f.para_q, 16))
     t.append((share * 4 * 5 + f.inq * 5 + p[2], 60))
-    t.append((_mix(share, here, prev, nextc, f.inq, f.sent_q, one * 6, size=4096), 4096))
-    t.append((_mix(f.wid, dl, one * 4, size=H), H))
-    t.append((_mix(f.wid, dr, one * 5, size=H), H))
-    t.append((_mix(f.wid, cl, cr, one * 7, size=H), H))
+    t.append((_mix(share, here, prev, nextc, f.inq, f.sent_q, 6, size=4096), 4096))
+    t.append((_mix(f.wid, dl, 4, size=H), H))
+    t.append((_mix(f.wid, dr, 5, size=H), H))
+    t.append((_mix(f.wid, cl, cr, 7, size=H), H))
     t.append((_mix(f.shape, dl, dr, f.inq, size=4096), 4096))
     t.append((_mix(p[2], f.shape, dl, dr, size=4096), 4096))
     t.append((_mix(f.wid, p[1], p[3], size=H), H))
@@ -475,6 +580,18 @@ def _columns(templates, offset: int = 0) -> tuple[np.ndarray, int]:
         offset += size
     # int32 halves the memory traffic of the gathers in _predict
     return np.stack(cols, axis=1).astype(np.int32, copy=False), offset
+
+
+_N_TEMPLATES_PASS1 = 2 * len(_WIN) + 5 + 4 + 7      # windows, position/quote, hashed
+
+
+def _column_rows(templates, out: np.ndarray, offset: int = 0) -> int:
+    """Write the global column ids of ``templates`` into the rows of ``out`` (one row per
+    template, the transpose of :func:`_columns`); returns the end of the id range."""
+    for row, (ids, size) in zip(out, templates):
+        np.add(ids, offset, out=row, casting="unsafe")
+        offset += size
+    return offset
 
 
 # --------------------------------------------------------------------------- labels
@@ -612,12 +729,26 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
             return np.zeros(0, dtype=np.int64)
         V, H = len(self.vocab_) + 2, self.hash_size
         f = base_features(tt, self.vocab_, load_cue_lexicon())
-        cols1, n1 = _columns(_templates_pass1(f, V, H))
-        pred = _predict(cols1, self.coefs_[0], self.intercepts_[0])
-        for w, b in zip(self.coefs_[1:], self.intercepts_[1:]):
+        # columns as (templates, tokens) rows: the layout _predict gathers and sums fastest
+        n_t1 = _N_TEMPLATES_PASS1
+        cols = ctx = None
+        n1 = 0
+        pred = None
+        for stage, (w, b) in enumerate(zip(self.coefs_, self.intercepts_)):
+            if stage == 0:
+                cols1 = np.empty((n_t1, len(tt)), dtype=np.int32)
+                n1 = _pass1_rows(f, V, H, cols1)
+                pred = _predict(cols1, w, b, transposed=True)
+                continue
             # same columns as _templates_stage, without recomputing pass 1's
-            extra, _ = _columns(_templates_extra(f, tt, pred, V, H), offset=n1)
-            pred = _predict(np.hstack([cols1, extra]), w, b)
+            if ctx is None:
+                ctx = _sentence_context(tt, f.shape)
+            extra = _templates_extra(f, tt, pred, V, H, ctx)
+            if cols is None:
+                cols = np.empty((n_t1 + len(extra), len(tt)), dtype=np.int32)
+                cols[:n_t1] = cols1
+            _column_rows(extra, cols[n_t1:], offset=n1)
+            pred = _predict(cols, w, b, transposed=True)
         return pred
 
     def predict(self, X):
@@ -698,26 +829,64 @@ def _n_columns(stage: int, V: int, H: int) -> int:
     return _columns(_templates_stage(f, tt, dummy, V, H))[1]
 
 
-def _predict(cols: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-    """Arg-max class of a linear model over one-hot columns: per class, a gather and a sum
-    (``take`` on a contiguous per-class row is ~8x faster than gathering rows)."""
-    coef_t = _class_major(coef)
+def _predict(cols: np.ndarray, coef: np.ndarray, intercept: np.ndarray, *,
+             transposed: bool = False) -> np.ndarray:
+    """Arg-max class of a linear model over one-hot columns.
+
+    ``cols`` is (n_tokens, n_templates) of column ids, or (n_templates, n_tokens) with
+    ``transposed=True`` (what :meth:`AttributionTagger.predict_tokens` builds). The four
+    class weights of a column are one 16-byte row of ``coef``, so one gather of complex128
+    fetches all of them (one cache line per token and template instead of four); the sum over
+    templates then runs on whole rows of the (templates, tokens x classes) block. The sum
+    reproduces NumPy's float32 pairwise summation order of ``coef[cols].sum(1)`` exactly
+    (:func:`_sum_templates`), so the scores, and hence the roles, are bit-identical to the
+    straightforward implementation.
+    """
+    cols_t = cols if transposed else np.ascontiguousarray(cols.T)
+    n_t, n = cols_t.shape
+    n_cls = coef.shape[1]
+    if n_cls != 4 or n_t > _PW_BLOCK or coef.dtype != np.float32:
+        return _predict_plain(cols_t, coef, intercept)
+    packed = np.ascontiguousarray(coef).view(np.complex128).reshape(-1)
+    block = packed.take(cols_t).view(np.float32).reshape(n_t, n * n_cls)
+    scores = _sum_templates(block).reshape(n, n_cls)
+    scores += intercept
+    return scores.argmax(axis=1).astype(np.int64)
+
+
+_PW_BLOCK = 128        # NumPy's PW_BLOCKSIZE: below it, pairwise_sum is one 8-way unrolled pass
+
+
+def _sum_templates(block: np.ndarray) -> np.ndarray:
+    """Column sums of a float32 (T, m) block, each column added in the order NumPy's
+    ``pairwise_sum`` uses for a contiguous float32 row of length T <= 128 (8 running partial
+    sums, combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), then the remainder one by one),
+    so the result equals ``block.T.sum(axis=1)`` bit for bit."""
+    n_t = block.shape[0]
+    if n_t < 8:
+        res = np.zeros(block.shape[1], dtype=np.float32)
+        for i in range(n_t):
+            res += block[i]
+        return res
+    r = block[:8].copy()
+    last = n_t - n_t % 8
+    for i in range(8, last, 8):
+        r += block[i:i + 8]
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for i in range(last, n_t):
+        res += block[i]
+    return res
+
+
+def _predict_plain(cols_t: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """The reference scorer: per class, a gather and a float32 sum (any class count)."""
+    coef_t = np.ascontiguousarray(coef.T, dtype=np.float32)
+    cols = np.ascontiguousarray(cols_t.T)
     scores = np.empty((len(cols), coef_t.shape[0]), dtype=np.float32)
     for c in range(coef_t.shape[0]):
         scores[:, c] = coef_t[c].take(cols).sum(axis=1)
     scores += intercept
     return scores.argmax(axis=1).astype(np.int64)
-
-
-_CLASS_MAJOR: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _class_major(coef: np.ndarray) -> np.ndarray:
-    hit = _CLASS_MAJOR.get(id(coef))
-    if hit is None or hit[0] is not coef:
-        hit = (coef, np.ascontiguousarray(coef.T))
-        _CLASS_MAJOR[id(coef)] = hit
-    return hit[1]
 
 
 @functools.cache
@@ -838,8 +1007,14 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
     contents = _runs(roles, CONTENT, para_break)
     groups: dict[int, dict] = {i: {"cue": c, "source": None, "content": []}
                                for i, c in enumerate(cues)}
-    cue_sent = [int(tt.sent[c[0]]) for c in cues]
-    cue_para = [int(tt.para[c[0]]) for c in cues]
+    sent_of, para_of = tt.sent.tolist(), tt.para.tolist()
+    cue_sent = [sent_of[c[0]] for c in cues]
+    cue_para = [para_of[c[0]] for c in cues]
+    cues_in_para: dict[int, list[int]] = {}      # cue numbers by paragraph / sentence, in order
+    cues_in_sent: dict[int, list[int]] = {}
+    for k in range(len(cues)):
+        cues_in_para.setdefault(cue_para[k], []).append(k)
+        cues_in_sent.setdefault(cue_sent[k], []).append(k)
     orphans = []
 
     def dist(span, cue):
@@ -850,12 +1025,11 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
         return 0
 
     for span in contents:
-        s0, s1 = int(tt.sent[span[0]]), int(tt.sent[span[1] - 1])
-        p = int(tt.para[span[0]])
+        s0, s1 = sent_of[span[0]], sent_of[span[1] - 1]
+        p = para_of[span[0]]
         best = None
-        for k, c in enumerate(cues):
-            if cue_para[k] != p:
-                continue
+        for k in cues_in_para.get(p, ()):
+            c = cues[k]
             if s0 <= cue_sent[k] <= s1:
                 key = (0, dist(span, c))
             else:
@@ -868,12 +1042,9 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
         else:
             orphans.append(span)
     for span in sources:
-        s = int(tt.sent[span[0]])
         best = None
-        for k, c in enumerate(cues):
-            if cue_sent[k] != s:
-                continue
-            key = dist(span, c)
+        for k in cues_in_sent.get(sent_of[span[0]], ()):
+            key = dist(span, cues[k])
             if best is None or key < best[0]:
                 best = (key, k)
         if best is not None and groups[best[1]]["source"] is None:
@@ -911,7 +1082,6 @@ def smooth_roles(tt: TokenTable, roles: np.ndarray, *, max_gap: int = 2,
     end.
     """
     r = roles.copy()
-    n = len(r)
     is_con = np.flatnonzero(r == CONTENT)
     if not len(is_con):
         return r
@@ -925,12 +1095,17 @@ def smooth_roles(tt: TokenTable, roles: np.ndarray, *, max_gap: int = 2,
     sent_first = tt.sent_tok[:-1]
     sent_last = tt.sent_tok[1:] - 1
     words = tt.words
-    for si in np.unique(tt.sent[r == CONTENT]):
-        f, l = int(sent_first[si]), int(sent_last[si])
+    con_sents = np.unique(tt.sent[r == CONTENT])
+    # first and last labelled token of each sentence holding content (each sentence's
+    # repairs stay inside it, so all can be looked up before any is made)
+    firsts, lasts = sent_first[con_sents], sent_last[con_sents]
+    labelled = np.flatnonzero(r != O)
+    first_lab = labelled[np.minimum(np.searchsorted(labelled, firsts), len(labelled) - 1)]
+    last_lab = labelled[np.maximum(np.searchsorted(labelled, lasts, side="right") - 1, 0)]
+    for f, l, first, last in zip(firsts.tolist(), lasts.tolist(), first_lab.tolist(),
+                                 last_lab.tolist()):
         if l < f:
             continue
-        labelled = np.flatnonzero(r[f:l + 1] != O)
-        first, last = f + labelled[0], f + labelled[-1]
         if r[first] == CONTENT and 0 < first - f <= max_edge:
             r[f:first] = CONTENT
         if r[last] == CONTENT and last < l:

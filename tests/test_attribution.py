@@ -13,13 +13,18 @@ from framing.attribution import (ATTRIBUTION_COLUMNS, VOICE_COLUMNS, add_voice,
                                  attribute_article, attributions_for_text, classify_source,
                                  content_kind, cue_lemma, detect_attributions, sentence_voices,
                                  split_source)
-from framing.attribution_model import (ROLES, AttributionTagger, load_model, parse_brat,
-                                       parse_cue_lexicon, tokenize)
+from framing.attribution import _PERSON_NAME, _fix_structure, _person_names_before
+from framing.attribution_model import (ROLES, AttributionTagger, _columns, _predict,
+                                       _padded, _predict_plain, _shift, _sum_templates,
+                                       _templates_pass1,
+                                       _templates_stage, base_features, load_cue_lexicon,
+                                       load_model, parse_brat, parse_cue_lexicon, tokenize)
 from framing.errors import DataError, LexiconError, ModelError
 from framing.models import Article
 from framing.sentences import article_sentences, split_sentences, split_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def _article(text: str, id: str = "t1", outlet: str = "Harbor Daily") -> Article:
@@ -109,6 +114,10 @@ def test_classify_source(text, expected):
      "indirect", "report", "anonymous"),                   # passive reporting
     ("The statement said the drills were a rehearsal for invasion.", "indirect", "say",
      "document"),                                           # reporting noun as source
+    ("The minister called the launch a grave provocation.", "indirect", "call",
+     "official"),                                           # calling X Y is speech
+    ('The ministry called the drills "reckless" on Monday.', "mixed", "call", "official"),
+    ("The party called a meeting for Friday.", "asserted", "", ""),   # an action
 ])
 def test_sentence_voice(text, voice, cue, source_type):
     (row,) = _voices(text)
@@ -133,6 +142,42 @@ def test_hedge_and_scare_quote_flags(text, hedged, scare):
 ])
 def test_multi_sentence_quote_gives_every_sentence_a_direct_voice(text):
     assert [r["voice"] for r in _voices(text)] == ["direct"] * len(split_text(text))
+
+
+@pytest.mark.parametrize(("kind", "voice"), [
+    ("caption", "asserted"),       # the outlet's apparatus never takes a reported voice
+    ("dateline", "asserted"),
+    ("byline", "asserted"),
+    ("body", "direct"),
+    ("headline", "direct"),
+])
+def test_apparatus_sentences_take_no_voice(kind, voice):
+    text = '"We are ready," the envoy said.'
+    (row,) = sentence_voices(text, [(0, len(text))], attributions_for_text(text), [kind])
+    assert row["voice"] == voice
+
+
+@pytest.mark.parametrize(("text", "source", "inner", "expected"), [
+    # a short fragment between the source and its cue is the rest of the apposition
+    ("Jane Roe, a senior associate at the institute, said the schools will reopen.",
+     "Jane Roe, a senior associate", "at the institute,",
+     "Jane Roe, a senior associate at the institute"),
+    # a verb phrase there is not
+    ("Jane Roe is rolling out a plan and said the schools will reopen.", "Jane Roe",
+     "is rolling out a plan and", "Jane Roe"),
+    # a number is no speaker ("fired on Nov. 22 and said ...")
+    ("The army fired on Nov. 22 and said the schools will reopen.", "22", None, None),
+])
+def test_fix_structure_repairs_sources(text, source, inner, expected):
+    def span(phrase):
+        i = text.index(phrase)
+        return (i, i + len(phrase))
+    content = span("the schools will reopen")
+    att = {"cue": span("said"), "source": span(source),
+           "content": ([span(inner)] if inner else []) + [content]}
+    fixed = _fix_structure(text, att)
+    assert (text[slice(*fixed["source"])] if fixed["source"] else None) == expected
+    assert content in fixed["content"]
 
 
 def test_interrupted_quote_has_two_content_spans():
@@ -199,6 +244,7 @@ def test_empty_inputs_give_empty_frames():
     empty = split_sentences([])
     assert list(add_voice(empty, []).columns) == list(empty.columns) + VOICE_COLUMNS
     assert attributions_for_text("") == []
+    assert attributions_for_text("Hello there") == []         # two tokens (used to crash)
 
 
 # --------------------------------------------------------------------------- model
@@ -238,6 +284,58 @@ def test_tagger_fits_predicts_and_round_trips(tmp_path):
 def test_tagger_rejects_bad_input(X, y, match):
     with pytest.raises(DataError, match=match):
         AttributionTagger().fit(X, y)
+
+
+@pytest.mark.parametrize("n_templates", [1, 5, 8, 9, 30, 54, 127, 128, 129, 200])
+def test_fast_scorer_is_bit_identical_to_the_reference(n_templates):
+    rng = np.random.default_rng(n_templates)
+    coef = rng.normal(size=(5000, 4)).astype(np.float16).astype(np.float32)
+    intercept = rng.normal(size=4).astype(np.float32)
+    cols = rng.integers(0, 5000, size=(300, n_templates)).astype(np.int32)
+    # the straightforward scorer: per class, a gather and NumPy's own float32 row sums
+    sums = np.stack([np.ascontiguousarray(coef[:, c]).take(cols).sum(axis=1)
+                     for c in range(4)], axis=1)
+    ref = sums + intercept
+    np.testing.assert_array_equal(_predict(cols, coef, intercept), ref.argmax(axis=1))
+    np.testing.assert_array_equal(_predict(np.ascontiguousarray(cols.T), coef, intercept,
+                                           transposed=True), ref.argmax(axis=1))
+    block = coef.view(np.complex128).ravel().take(cols.T).view(np.float32).reshape(
+        n_templates, -1)
+    if n_templates <= 128:                                      # the pairwise order itself
+        np.testing.assert_array_equal(_sum_templates(block).reshape(300, 4), sums)
+
+
+def test_predict_tokens_matches_the_training_feature_path():
+    """The fast prediction path (transposed columns, shared sentence context) gives the
+    roles of the plain path the model was trained with (``_columns`` of the templates)."""
+    model = load_model()
+    text = (SEEDS / "000_115e26a926fc3e59.txt").read_text(encoding="utf-8")
+    tt = tokenize(text)
+    V, H = len(model.vocab_) + 2, model.hash_size
+    f = base_features(tt, model.vocab_, load_cue_lexicon())
+    pred = _predict_plain(np.ascontiguousarray(_columns(_templates_pass1(f, V, H))[0].T),
+                          model.coefs_[0], model.intercepts_[0])
+    for w, b in zip(model.coefs_[1:], model.intercepts_[1:]):
+        cols = _columns(_templates_stage(f, tt, pred, V, H))[0]
+        pred = _predict_plain(np.ascontiguousarray(cols.T), w, b)
+    np.testing.assert_array_equal(model.predict_tokens(tt), pred)
+    assert (pred != 0).any()
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+def test_padded_views_are_shifts(n):
+    a = np.arange(10, 10 + n, dtype=np.int64)
+    padded = _padded(a, -1)
+    for k in range(-3, 4):
+        np.testing.assert_array_equal(padded[3 + k:3 + k + n], _shift(a, k, -1))
+
+
+def test_person_names_before_equals_a_prefix_scan():
+    text = ("Kim Jong Un met Moon Jae-in. Later Han Tae-song, the envoy, spoke; "
+            "Lee Min-ho said so.\nPark Geun Hye")
+    for before in range(len(text) + 1):
+        expected = [m.span() for m in _PERSON_NAME.finditer(text, 0, before)]
+        assert [m.span() for m in _person_names_before(text, before)] == expected, before
 
 
 def test_shipped_model_loads_and_bad_paths_raise(tmp_path):

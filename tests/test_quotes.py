@@ -72,6 +72,13 @@ def test_hedge_spans(text, expected):
      [("cited", "a spokesman", "the drills were a provocation")]),
     ("The ministry said the launch failed.", []),          # left to the tagger
     ("The drills went on as planned.", []),
+    ("The talks will resume next week, said a spokesman.",
+     [("said", "a spokesman", "The talks will resume next week")]),
+    ("The drills will go ahead as planned, said a senior official at the ministry.",
+     [("said", "a senior official at the ministry", "The drills will go ahead as planned")]),
+    ('"We are ready," said a spokesman.', []),            # quoted: left to the tagger
+    ("The drills will go ahead, said the states were wrong.", []),   # no speaker noun
+    ("The drills will go ahead, said Kim Yo-jong.", []),    # names: left to the tagger
 ])
 def test_rule_attributions(text, expected):
     found = [(text[a.cue[0]:a.cue[1]], text[a.source[0]:a.source[1]] if a.source else None,
