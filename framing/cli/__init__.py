@@ -32,13 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"framing {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for area in _AREAS:
-        try:
-            module = importlib.import_module(f"framing.cli.{area}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"framing.cli.{area}":
-                raise
-            continue  # an area not built yet
-        module.register(subparsers)
+        importlib.import_module(f"framing.cli.{area}").register(subparsers)
     return parser
 
 
