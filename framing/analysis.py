@@ -23,6 +23,7 @@ import pandas as pd
 
 from framing._version import __version__
 from framing.errors import FramingError
+from framing.files import atomic_write, make_folder
 from framing.models import Article, Skipped
 
 ARTICLE_COLUMNS = ["article_id", "outlet", "title", "date", "url", "event", "path", "encoding",
@@ -442,12 +443,6 @@ def provenance(articles: pd.DataFrame,
 
 # ---------------------------------------------------------------- output
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_analysis(analysis: Analysis, out_dir: str | Path) -> list[Path]:
     """Write every table as ``<name>.parquet`` and ``<name>.csv`` plus ``provenance.json``.
 
@@ -461,20 +456,16 @@ def write_analysis(analysis: Analysis, out_dir: str | Path) -> list[Path]:
     """
     import io
 
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FramingError(f"cannot create output folder {out}: {exc.strerror}") from exc
+    out = make_folder(out_dir, "output folder")
     written = []
     for name in TABLES:
         table = _flat(analysis.table(name))
         buffer = io.BytesIO()
         table.to_parquet(buffer, index=False)
-        _atomic_write_bytes(out / f"{name}.parquet", buffer.getvalue())
-        _atomic_write_bytes(out / f"{name}.csv", _csv_bytes(table))
+        atomic_write(out / f"{name}.parquet", buffer.getvalue())
+        atomic_write(out / f"{name}.csv", _csv_bytes(table))
         written += [out / f"{name}.parquet", out / f"{name}.csv"]
-    _atomic_write_bytes(out / "provenance.json",
+    atomic_write(out / "provenance.json",
                         json.dumps(analysis.provenance, indent=2, sort_keys=True).encode("utf-8"))
     written.append(out / "provenance.json")
     return written

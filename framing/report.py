@@ -25,6 +25,7 @@ import pandas as pd
 
 from framing._version import __version__
 from framing.errors import FramingError
+from framing.files import atomic_write, make_folder
 
 DEFAULT_TITLE = "How outlets frame the news: voices, frames and cues"
 FORMATS = ("html", "pdf")
@@ -387,8 +388,6 @@ def _sections(c) -> list[Section]:
     c = _limited(c)
 
     lab = lambda cat: label_of(cat, c.frame_labels)  # noqa: E731
-    top = _top_groups(c, MAX_FIGURE_GROUPS)
-    dots = _top_groups(c, MAX_DOT_GROUPS)
     many = len(c.groups) > MAX_FIGURE_GROUPS
     shown = (f" The figure shows the {MAX_FIGURE_GROUPS} {c.by}s with most articles."
              if many else "")
@@ -916,16 +915,6 @@ def render_pdf(report: ReportData) -> bytes:
     return _build_pdf(report)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FramingError(f"cannot write {path}: {exc.strerror}") from exc
-
-
 def write_report(report: ReportData, out_dir: str | Path = "reports/out", *,
                  formats: Sequence[str] = FORMATS, name: str = "report") -> list[Path]:
     """Write ``report.html`` and/or ``report.pdf`` into ``out_dir``, each atomically.
@@ -944,16 +933,12 @@ def write_report(report: ReportData, out_dir: str | Path = "reports/out", *,
     if unknown:
         raise FramingError(f"unknown report format {unknown[0]!r}; choose from "
                            f"{', '.join(FORMATS)}")
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FramingError(f"cannot create report folder {out}: {exc.strerror}") from exc
+    out = make_folder(out_dir, "report folder")
     written = []
     for fmt in formats:
         path = out / f"{name}.{fmt}"
         data = render_html(report).encode("utf-8") if fmt == "html" else render_pdf(report)
-        _atomic_write(path, data)
+        atomic_write(path, data)
         written.append(path)
     return written
 
