@@ -92,14 +92,7 @@ def group_events(articles: pd.DataFrame, texts: dict[str, str], *,
         ids = [out.loc[i, "article_id"] for i in todo]
         # Whole articles: unigrams suffice (and keep this fast for thousands of articles).
         matrix = _vectorize([texts.get(a, "") for a in ids], 1) if len(todo) > 1 else None
-        parent = list(range(len(todo)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        links = []
         if matrix is not None:
             sims = matrix @ matrix.T            # sparse: only pairs sharing a term
             sims.data[sims.data < threshold] = 0
@@ -111,10 +104,10 @@ def group_events(articles: pd.DataFrame, texts: dict[str, str], *,
                     continue
                 if dates[a] and dates[b] and abs((dates[a] - dates[b]).days) > window_days:
                     continue
-                parent[find(a)] = find(b)
+                links.append((a, b))
         members: dict[int, list[int]] = {}
-        for k in range(len(todo)):
-            members.setdefault(find(k), []).append(k)
+        for k, component in enumerate(_components(len(todo), links)):
+            members.setdefault(component, []).append(k)
         for group in members.values():
             group_ids = sorted(ids[k] for k in group)
             group_dates = sorted(d for d in (str(out.loc[todo[k], "date"]) for k in group) if d)
@@ -123,6 +116,16 @@ def group_events(articles: pd.DataFrame, texts: dict[str, str], *,
             for k in group:
                 out.loc[todo[k], "event"] = name
     return out[EVENT_COLUMNS]
+
+
+def _components(n: int, links) -> np.ndarray:
+    """Connected-component label of each of ``n`` items linked by ``(a, b)`` pairs."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    pairs = np.asarray(list(links), dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def align_event(sentences: pd.DataFrame, *, threshold: float = SENTENCE_SIMILARITY) -> pd.DataFrame:
@@ -149,24 +152,16 @@ def align_event(sentences: pd.DataFrame, *, threshold: float = SENTENCE_SIMILARI
         return pd.DataFrame(columns=ALIGNMENT_COLUMNS)
     n = len(rows)
     matrix = _vectorize(rows["text"].tolist()) if rows["outlet"].nunique() > 1 else None
-    parent = list(range(n))
     best = np.zeros(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    links = []
     if matrix is not None:
         sims = (matrix @ matrix.T).toarray()
         outlets = rows["outlet"].to_numpy()
         different = outlets[:, None] != outlets[None, :]
         sims = np.where(different, sims, 0.0)
         best = sims.max(axis=1)
-        for a, b in zip(*np.nonzero(np.triu(sims >= threshold, k=1))):
-            parent[find(int(a))] = find(int(b))
-    roots = [find(i) for i in range(n)]
+        links = list(zip(*np.nonzero(np.triu(sims >= threshold, k=1))))
+    roots = _components(n, links).tolist()
     # Number facts by their first sentence in (article, index) order: stable numbering.
     order = {}
     for i in sorted(range(n), key=lambda i: (rows.loc[i, "article_id"], rows.loc[i, "index"])):
