@@ -671,11 +671,8 @@ def collect_issues(paths: Iterable[str | Path] | None = None) -> list[Issue]:
 
 
 def _outlet_profile_issues(text: str, source: str) -> list[Issue]:
-    try:
-        from framing.outlets import parse_profiles
-    except ImportError:  # outlet profiles are the lead's; without the module there is no schema
-        return []
     from framing.errors import FramingError
+    from framing.outlets import parse_profiles
     try:
         parse_profiles(text, source=source)
     except FramingError as exc:
