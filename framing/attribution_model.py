@@ -956,7 +956,7 @@ def load_polnear(folder: str | Path) -> list[tuple[str, str, list[dict]]]:
     text_dir = folder / "text"
     if not text_dir.is_dir():
         raise DataError(f"{folder}: expected a PolNeAR split with text/ and attributions/ "
-                        f"folders (e.g. ../shared/polnear/train)")
+                        f"folders (e.g. PolNeAR/train)")
     out = []
     for path in sorted(text_dir.glob("*.txt")):
         anns = sorted((folder / "attributions").glob(f"{path.stem}_*.ann"))

@@ -35,7 +35,7 @@ def register(subparsers) -> None:
         description="Train the attribution tagger reproducibly (fixed seed: the same data "
                     "gives a byte-identical model) on a folder with text/*.txt and "
                     "attributions/*.ann (PolNeAR brat standoff), and write it as NPZ. "
-                    "Example: framing train attributions --data ../shared/polnear/train "
+                    "Example: framing train attributions --data PolNeAR/train "
                     "--out /tmp/attribution_model.npz (then: framing attributions "
                     "seeds/*.txt --model /tmp/attribution_model.npz)",
     )
@@ -55,7 +55,7 @@ def _train_parser(subparsers):
     train = subparsers.add_parser(
         "train", help="retrain a shipped model",
         description="Retrain one of the shipped models reproducibly. "
-                    "Example: framing train attributions --data ../shared/polnear/train "
+                    "Example: framing train attributions --data PolNeAR/train "
                     "--out /tmp/attribution_model.npz")
     return train.add_subparsers(title="models", metavar="MODEL", required=True)
 
