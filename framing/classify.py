@@ -14,7 +14,6 @@ Examples
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 import warnings
@@ -31,6 +30,7 @@ from framing.classify_model import (TextClassifier, load_classifier, save_classi
                                     label_folds)
 from framing.errors import DataError
 from framing.models import Article
+from framing.tables import read_csv_records
 
 __all__ = ["LabelledData", "read_labelled", "labelled_from_frame", "train_classifier",
            "apply_classifier", "predict_corpus", "outlet_distinctiveness", "bootstrap_labels",
@@ -100,16 +100,8 @@ def read_table(path: Path) -> tuple[pd.DataFrame, list[int]]:
         return pd.DataFrame(rows), lines
     if path.suffix.lower() in (".csv", ".tsv"):
         sep = "\t" if path.suffix.lower() == ".tsv" else ","
-        rows, lines = [], []
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh, delimiter=sep)
-            try:
-                for row in reader:
-                    rows.append(row)
-                    lines.append(reader.line_num)
-            except csv.Error as exc:
-                raise DataError(f"{path}:{reader.line_num}: bad CSV ({exc})") from None
-        return pd.DataFrame(rows, columns=reader.fieldnames or []), lines
+        rows, lines, fields = read_csv_records(path, delimiter=sep)
+        return pd.DataFrame(rows, columns=fields), lines
     raise DataError(f"{path}: unsupported labelled-data format {path.suffix!r}; use .csv, .tsv, "
                     f".jsonl, a brat .ann file or a folder of them")
 

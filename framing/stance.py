@@ -15,7 +15,6 @@ Examples
 """
 from __future__ import annotations
 
-import csv
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 from framing.classify_model import read_model_data, write_model_data
 from framing.errors import DataError, ModelError
 from framing.models import Article
+from framing.tables import read_csv_records
 
 STANCE_LABELS = ("agree", "disagree", "discuss", "unrelated")
 STANCE_COLUMNS = ["Headline", "Body ID", "Stance"]
@@ -86,21 +86,7 @@ def read_stances(stances: str | Path, bodies: str | Path, *,
     def read(path: Path, needed: Sequence[str]) -> tuple[list[dict], list[int]]:
         if not path.is_file():
             raise DataError(f"{path}: no such file")
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            fields = [f.strip() for f in reader.fieldnames or []]
-            missing = [c for c in needed if c not in fields]
-            if missing:
-                raise DataError(f"{path}: missing column(s) {', '.join(missing)}; expected "
-                                f"{', '.join(needed)}")
-            reader.fieldnames = fields
-            rows, lines = [], []
-            try:
-                for row in reader:
-                    rows.append(row)
-                    lines.append(reader.line_num)
-            except csv.Error as exc:
-                raise DataError(f"{path}:{reader.line_num}: bad CSV ({exc})") from None
+        rows, lines, _ = read_csv_records(path, needed=needed)
         return rows, lines
 
     stances, bodies = Path(stances), Path(bodies)
