@@ -174,21 +174,22 @@ class Matcher:
             if record not in bucket:
                 bucket.append(record)
 
+        def add_vetoes(label: str, phrases) -> int:
+            """Register exclusion phrases as one veto group; -1 when there are none."""
+            if not phrases:
+                return -1
+            group = len(self._veto_labels)
+            self._veto_labels.append(label)
+            for phrase in phrases:
+                add(phrase, _VETO, group, False)
+            return group
+
         for lexicon in self.lexicons:
             for category in lexicon.categories:
-                category_group = -1
-                if category.exclude:
-                    category_group = len(self._veto_labels)
-                    self._veto_labels.append(f"{lexicon.name}.{category.id}")
-                    for phrase in category.exclude:
-                        add(phrase, _VETO, category_group, False)
+                category_group = add_vetoes(f"{lexicon.name}.{category.id}", category.exclude)
                 for entry in category.entries:
-                    entry_group = -1
-                    if entry.exclude:
-                        entry_group = len(self._veto_labels)
-                        self._veto_labels.append(f"{lexicon.name}.{category.id}:{entry.term}")
-                        for phrase in entry.exclude:
-                            add(phrase, _VETO, entry_group, False)
+                    entry_group = add_vetoes(f"{lexicon.name}.{category.id}:{entry.term}",
+                                             entry.exclude)
                     index = len(self._entries)
                     self._entries.append((lexicon.name, category.id, entry.term, entry_group,
                                           category_group))

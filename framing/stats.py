@@ -82,6 +82,16 @@ def _bootstrap_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
     return weights
 
 
+def _shuffled_groups(n: int, k: int, n_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n_perm`` random splits of ``n`` articles into groups of ``k`` and ``n - k``, as 0/1
+    membership matrices (A, B) of shape ``(n_perm, n)``; the same seed gives the same splits."""
+    rng = np.random.default_rng(seed)
+    order = np.argsort(rng.random((n_perm, n)), axis=1)
+    in_a = np.zeros((n_perm, n), dtype="float64")
+    np.put_along_axis(in_a, order[:, :k], 1.0, axis=1)
+    return in_a, 1.0 - in_a
+
+
 def permutation_test_ratio(num_a, den_a, num_b, den_b, *, n_perm: int = 2000,
                            seed: int = SEED) -> tuple[float, float]:
     """Two-sided permutation test of a difference in ratios between two groups of articles.
@@ -104,11 +114,7 @@ def permutation_test_ratio(num_a, den_a, num_b, den_b, *, n_perm: int = 2000,
     num = np.concatenate([na, nb])
     den = np.concatenate([da, db])
     n, k = len(num), len(na)
-    rng = np.random.default_rng(seed)
-    order = np.argsort(rng.random((n_perm, n)), axis=1)
-    in_a = np.zeros((n_perm, n), dtype="float64")
-    np.put_along_axis(in_a, order[:, :k], 1.0, axis=1)
-    in_b = 1.0 - in_a
+    in_a, in_b = _shuffled_groups(n, k, n_perm, seed)
     with np.errstate(invalid="ignore", divide="ignore"):
         diffs = (in_a @ num) / (in_a @ den) - (in_b @ num) / (in_b @ den)
     diffs = diffs[np.isfinite(diffs)]
@@ -207,11 +213,7 @@ def permutation_test_many(num: np.ndarray, den: np.ndarray, in_a: np.ndarray, *,
     a, b = mask.astype("float64"), (~mask).astype("float64")
     with np.errstate(invalid="ignore", divide="ignore"):
         observed = (a @ num) / (a @ den) - (b @ num) / (b @ den)
-    rng = np.random.default_rng(seed)
-    order = np.argsort(rng.random((n_perm, n)), axis=1)
-    pa = np.zeros((n_perm, n), dtype="float64")
-    np.put_along_axis(pa, order[:, :k], 1.0, axis=1)
-    pb = 1.0 - pa
+    pa, pb = _shuffled_groups(n, k, n_perm, seed)
     with np.errstate(invalid="ignore", divide="ignore"):
         diffs = (pa @ num) / (pa @ den) - (pb @ num) / (pb @ den)
     p = np.full(num.shape[1], math.nan)
