@@ -30,13 +30,48 @@ class _NewsLanguageVars(PunktLanguageVars):
     internal_punctuation = ",:;"
 
 
+class _MemoPunkt(PunktSentenceTokenizer):
+    """Punkt that remembers its verdict on each break context ("said. The"): the verdict is a
+    pure function of the context string for fixed parameters, and news repeats contexts."""
+
+    _MEMO_SIZE = 200_000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[str, bool] = {}
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        verdict = self._verdicts.get(text)
+        if verdict is None:
+            verdict = super().text_contains_sentbreak(text)
+            if len(self._verdicts) >= self._MEMO_SIZE:
+                self._verdicts.clear()
+            self._verdicts[text] = verdict
+        return verdict
+
+
+_LANG_VARS = _NewsLanguageVars()
+# Punkt only considers a break where this matches (an end mark followed by punctuation or by
+# whitespace and a token); a paragraph without a match is one sentence, whatever Punkt learns.
+_BREAK_CANDIDATE = _LANG_VARS.period_context_re()
+
+
 @functools.cache
 def _tokenizer() -> PunktSentenceTokenizer:
     params = PunktParameters()
     text = (files("framing") / "data" / "punkt_abbreviations.txt").read_text(encoding="utf-8")
     words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
     params.abbrev_types = set(words)
-    return PunktSentenceTokenizer(params, lang_vars=_NewsLanguageVars())
+    return _MemoPunkt(params, lang_vars=_LANG_VARS)
+
+
+def _punkt_spans(tokenizer: PunktSentenceTokenizer, chunk: str) -> Iterable[tuple[int, int]]:
+    if _BREAK_CANDIDATE.search(chunk) is None:
+        # What span_tokenize yields then, without its per-paragraph set-up (most news
+        # paragraphs are one sentence).
+        end = len(chunk.rstrip())
+        return [(0, end)] if end else []
+    return tokenizer.span_tokenize(chunk)
 
 
 def split_text(text: str) -> list[tuple[int, int, int]]:
@@ -59,7 +94,7 @@ def split_text(text: str) -> list[tuple[int, int, int]]:
             continue
         base = para.start()
         pieces: list[tuple[int, int]] = []
-        for start, end in tokenizer.span_tokenize(chunk):
+        for start, end in _punkt_spans(tokenizer, chunk):
             # '"Why now?" he asked.' -- Punkt always breaks after ? and !; a lower-case
             # continuation means the sentence goes on.
             if pieces and chunk[start].islower():

@@ -84,3 +84,22 @@ def test_seed_sentences_have_kinds(seed_corpus):
 def test_split_sentences_of_nothing_is_an_empty_table_with_columns():
     table = split_sentences([])
     assert table.empty and list(table.columns) == SENTENCE_COLUMNS
+
+
+def test_punkt_shortcuts_match_plain_punkt_on_polnear_dev(shared_dir):
+    # The one-sentence shortcut and the memo of break verdicts change speed, not spans.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from framing import sentences
+
+    folder = shared_dir / "polnear" / "dev" / "text"
+    if not folder.is_dir():
+        pytest.skip(f"PolNeAR dev not found at {folder}")
+    fast = sentences._tokenizer()
+    plain = PunktSentenceTokenizer(fast._params, lang_vars=sentences._LANG_VARS)
+    paragraphs = [m.group() for p in sorted(folder.glob("*.txt"))
+                  for m in sentences._PARAGRAPH.finditer(p.read_text(encoding="utf-8"))]
+    assert len(paragraphs) > 1000
+    for paragraph in paragraphs + paragraphs:          # the second round answers from the memo
+        assert list(sentences._punkt_spans(fast, paragraph)) == list(
+            plain.span_tokenize(paragraph)), paragraph
