@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -298,9 +299,50 @@ def _chunks(items: Iterable[Article | Skipped], skipped: list[tuple[str, str]],
         yield chunk
 
 
-def _map_articles(items: Iterable[Article | Skipped], lexset: _LexiconSet, jobs: int,
+# With jobs="auto", a corpus smaller than this is analysed in the calling process: starting
+# workers costs more than they save on a handful of articles.
+AUTO_MIN_ARTICLES = 4 * CHUNKSIZE
+MAX_AUTO_JOBS = 8
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:          # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_jobs(jobs: int | str) -> int | None:
+    """Worker processes for ``jobs``: a positive int as given; ``"auto"`` -> None (decided
+    by corpus size: one process per usable core, at most MAX_AUTO_JOBS)."""
+    if jobs == "auto":
+        return None
+    try:
+        n = int(jobs)
+    except (TypeError, ValueError):
+        raise FramingError(f"--jobs must be a positive number or 'auto', got {jobs!r}") from None
+    if n < 1:
+        raise FramingError(f"--jobs must be at least 1, got {jobs}")
+    return n
+
+
+def _auto_jobs(items: Iterable[Article | Skipped]) -> tuple[int, Iterable[Article | Skipped]]:
+    """Peek at the stream: few articles -> 1 process, else one per usable core."""
+    cores = min(usable_cores(), MAX_AUTO_JOBS)
+    if cores == 1:
+        return 1, items
+    iterator = iter(items)
+    head = list(itertools.islice(iterator, AUTO_MIN_ARTICLES))
+    jobs = cores if len(head) == AUTO_MIN_ARTICLES else 1
+    return jobs, itertools.chain(head, iterator)
+
+
+def _map_articles(items: Iterable[Article | Skipped], lexset: _LexiconSet, jobs: int | None,
                   skipped: list[tuple[str, str]]) -> Iterator[dict[str, list]]:
     global _WORKER
+    if jobs is None:
+        jobs, items = _auto_jobs(items)
     if jobs <= 1:
         matcher = load_matcher(lexset.lexicons)
         for chunk in _chunks(items, skipped, 1):
@@ -353,7 +395,7 @@ class _NoGC:
             gc.enable()
 
 
-def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int = 1,
+def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int | str = 1,
             outlet: str | None = None,
             lexicons: Sequence[LexiconSpec] = DEFAULT_LEXICONS,
             frames: LexiconSpec = FRAME_LEXICON) -> Analysis:
@@ -364,7 +406,9 @@ def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int = 1,
     paths
         Files, folders or globs (anything :func:`framing.ingest.iter_corpus` reads).
     jobs
-        Worker processes; the tables are identical for any value.
+        Worker processes, or ``"auto"``: one per usable CPU core (at most 8), or the calling
+        process alone for a corpus of fewer than 32 articles. The tables are identical for
+        any value.
     outlet
         Outlet name for inputs that do not say (plain text files without chrome).
     lexicons
@@ -392,13 +436,12 @@ def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int = 1,
     >>> analysis.provenance["frames"]["name"]
     'conflict_frames'
     """
-    if jobs < 1:
-        raise FramingError(f"--jobs must be at least 1, got {jobs}")
+    n_jobs = resolve_jobs(jobs)
     lexset = resolve_lexicon_set(lexicons, frames)
     skipped: list[tuple[str, str]] = []
     rows: dict[str, list] = {"articles": [], "sentences": [], "attributions": [], "hits": []}
     with _NoGC():
-        for result in _map_articles(_iter_inputs(paths, outlet), lexset, jobs, skipped):
+        for result in _map_articles(_iter_inputs(paths, outlet), lexset, n_jobs, skipped):
             for key, value in result.items():
                 rows[key].extend(value)
         return build_analysis(rows, skipped, lexicons=lexset)

@@ -189,7 +189,7 @@ def _p(x: Any) -> str:
 # ---------------------------------------------------------------- build
 
 def build_report(paths: str | Path | Sequence[str | Path] | None = None, *,
-                 title: str | None = None, jobs: int = 1, analysis=None, comparison=None,
+                 title: str | None = None, jobs: int | str = 1, analysis=None, comparison=None,
                  model: str | None = None, claim: str | None = None,
                  n_boot: int = 1000, max_articles_text: int | None = None,
                  frames: Any = None) -> ReportData:
@@ -202,7 +202,7 @@ def build_report(paths: str | Path | Sequence[str | Path] | None = None, *,
     title
         Report title.
     jobs
-        Processes for the analysis.
+        Processes for the analysis (a number, or ``"auto"``: see :func:`framing.analyze`).
     analysis, comparison
         Reuse results already computed (``paths`` is then ignored for that step).
     model

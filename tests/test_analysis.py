@@ -89,9 +89,41 @@ def test_read_analysis_of_a_wrong_folder(tmp_path):
         read_analysis(tmp_path)
 
 
+@pytest.mark.parametrize(("jobs", "expected"), [
+    (1, 1), ("3", 3), ("auto", None),
+    (0, "--jobs must be at least 1"), ("-2", "--jobs must be at least 1"),
+    ("many", "--jobs must be a positive number or 'auto'"), (None, "positive number"),
+])
+def test_resolve_jobs(jobs, expected):
+    from framing.analysis import resolve_jobs
+
+    if isinstance(expected, str):
+        with pytest.raises(FramingError, match=expected):
+            resolve_jobs(jobs)
+    else:
+        assert resolve_jobs(jobs) == expected
+
+
 def test_jobs_must_be_positive():
     with pytest.raises(FramingError, match="--jobs must be at least 1"):
         analyze(SEEDS, jobs=0)
+
+
+@pytest.mark.parametrize(("cores", "n_articles", "expected"), [
+    (4, 3, 1),          # fewer articles than the threshold: the calling process alone
+    (4, 5, 4),          # enough articles: one process per core
+    (1, 50, 1),         # one core: never a pool
+    (64, 5, 8),         # at most MAX_AUTO_JOBS
+])
+def test_auto_jobs_by_cores_and_corpus_size(monkeypatch, cores, n_articles, expected):
+    import framing.analysis as an
+
+    monkeypatch.setattr(an, "usable_cores", lambda: cores)
+    monkeypatch.setattr(an, "AUTO_MIN_ARTICLES", 4)
+    items = [f"article {i}" for i in range(n_articles)]
+    jobs, stream = an._auto_jobs(iter(items))
+    assert jobs == expected
+    assert list(stream) == items                # nothing lost by peeking
 
 
 @pytest.mark.parametrize(("text", "n"), [

@@ -61,8 +61,10 @@ def _inputs(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("paths", nargs="+" if required else "*", metavar="PATH",
                         help="files, folders (searched recursively) or glob patterns")
     parser.add_argument("--outlet", help="outlet name for inputs that do not give one")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="worker processes (default: 1); results are identical for any N")
+    parser.add_argument("--jobs", default="auto", metavar="N",
+                        help="worker processes, or 'auto': one per CPU core (at most 8), one "
+                             "process for fewer than 32 articles (default: auto); results are "
+                             "identical for any N")
     parser.add_argument("--frames", metavar="PATH|NAME", default=None,
                         help="frame lexicon: a built-in name or a lexicon YAML file (default: "
                              "conflict_frames; for an analysis folder, the one it used)")
