@@ -5,7 +5,8 @@
 #   CORPUS  folder of articles (default: ../shared/polnear/train/text, ~840 articles)
 #
 # 1. `framing analyze` against shared/eval/bench_ratio.sh's floor (read + Punkt + VADER in one
-#    process): median ratio with --jobs 1 and --jobs 2 (targets: <= 1.5 and ~1.0).
+#    process): median ratio with the default (--jobs auto: one process per core), --jobs 1
+#    and --jobs 2 (targets: <= 1.5, and ~1.0 with --jobs 2).
 # 2. `framing report` (HTML + PDF) over ~1,000 articles (PolNeAR train + dev + nk_events):
 #    wall time (target < 30 s) and peak memory.
 # 3. Peak memory of `framing analyze` on a quarter of CORPUS and on all of it (flat memory).
@@ -33,9 +34,12 @@ FRAMING="$(dirname "$PY")/framing"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
+echo "== analyze vs floor, default (--jobs auto)"
+bash "$SHARED/eval/bench_ratio.sh" -p "$PY" -n "$RUNS" "$CORPUS" \
+  "$FRAMING" analyze {} --out "$TMP/ja" | tee "$TMP/ja.log" | tail -n 3
 echo "== analyze vs floor, --jobs 1"
 bash "$SHARED/eval/bench_ratio.sh" -p "$PY" -n "$RUNS" "$CORPUS" \
-  "$FRAMING" analyze {} --out "$TMP/j1" | tee "$TMP/j1.log" | tail -n 3
+  "$FRAMING" analyze {} --out "$TMP/j1" --jobs 1 | tee "$TMP/j1.log" | tail -n 3
 echo "== analyze vs floor, --jobs 2"
 bash "$SHARED/eval/bench_ratio.sh" -p "$PY" -n "$RUNS" "$CORPUS" \
   "$FRAMING" analyze {} --out "$TMP/j2" --jobs 2 | tee "$TMP/j2.log" | tail -n 3
@@ -63,5 +67,5 @@ echo "== memory as the corpus grows (analyze, --jobs 1)"
 mkdir -p "$TMP/quarter"
 n=$(ls "$CORPUS" | wc -l)
 ls "$CORPUS" | head -n $((n / 4)) | while read -r f; do ln -s "$CORPUS/$f" "$TMP/quarter/$f"; done
-peak "analyze $((n / 4)) articles" "$FRAMING" analyze "$TMP/quarter" --out "$TMP/q"
-peak "analyze $n articles" "$FRAMING" analyze "$CORPUS" --out "$TMP/all"
+peak "analyze $((n / 4)) articles" "$FRAMING" analyze "$TMP/quarter" --out "$TMP/q" --jobs 1
+peak "analyze $n articles" "$FRAMING" analyze "$CORPUS" --out "$TMP/all" --jobs 1
