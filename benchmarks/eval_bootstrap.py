@@ -56,8 +56,8 @@ def main(argv=None) -> int:
     from sklearn.metrics import f1_score
 
     from framing import load_corpus, split_sentences
-    from framing.classify import (bootstrap_labels, labelled_from_frame, lexicon_hits,
-                                  train_classifier)
+    from framing.classify import (BOOTSTRAP_PARAMS, bootstrap_labels, labelled_from_frame,
+                                  lexicon_hits, train_classifier)
     from framing.classify_eval import (evaluate_classifier, format_evaluation,
                                        lexicon_predictions)
 
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     # --- train: the bootstrap on every other event (as `framing classify bootstrap`)
     weak = bootstrap_labels(sents[~held].reset_index(drop=True), args.lexicon)
     data = labelled_from_frame(weak, text="masked_text", labels=["label"], source="weak labels")
-    model = train_classifier(data, char_ngrams=None)
+    model = train_classifier(data, **BOOTSTRAP_PARAMS)
     print(f"trained on {len(weak)} weak labels from {(~held).sum()} sentences of "
           f"{len(set(event.values()) - set(HELD_OUT))} events: "
           + ", ".join(f"{k}={v}" for k, v in sorted(Counter(weak["label"]).items())))

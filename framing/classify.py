@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -35,7 +36,7 @@ from framing.tables import read_csv_records
 __all__ = ["LabelledData", "read_labelled", "labelled_from_frame", "train_classifier",
            "apply_classifier", "predict_corpus", "outlet_distinctiveness", "bootstrap_labels",
            "save_classifier", "load_classifier", "TextClassifier", "PREDICTION_COLUMNS",
-           "OUTLET_SCORE_COLUMNS", "OUTLET_FEATURE_COLUMNS"]
+           "OUTLET_SCORE_COLUMNS", "OUTLET_FEATURE_COLUMNS", "BOOTSTRAP_PARAMS"]
 
 PREDICTION_COLUMNS = ["prediction", "confidence"]  # then one prob_<label> column per class
 OUTLET_SCORE_COLUMNS = ["outlet", "n_texts", "precision", "recall", "f1", "chance_f1"]
@@ -43,6 +44,11 @@ OUTLET_FEATURE_COLUMNS = ["outlet", "rank", "feature", "weight"]
 _TRUE = {"1", "true", "yes", "y", "t", "1.0"}
 _FALSE = {"0", "false", "no", "n", "f", "", "0.0"}
 LABEL_SEPARATOR = "|"
+# The weak-supervision classifier keeps the recipe it was evaluated with (docs/evaluation.md,
+# "Weak supervision"): word n-grams only, per-class sigmoid calibration, C=0.5. With the
+# softmax default it predicts "none" even more often on the held-back hand labels.
+BOOTSTRAP_PARAMS: Mapping[str, Any] = MappingProxyType(
+    {"char_ngrams": None, "calibration": "sigmoid", "C": 0.5})
 
 
 @dataclass(frozen=True)
@@ -333,8 +339,9 @@ def outlet_distinctiveness(texts: Sequence[str] | Iterable[Article],
                                                           reverse=True)) + r")\w*",
                              re.IGNORECASE)
         texts = [pattern.sub(" ", t) for t in texts]
+    # sigmoid calibration: the recipe the recorded outlet scores were measured with
     params = dict(char_ngrams=None, word_ngrams=(1, 2), min_df=2, max_features=50000, C=10.0,
-                  random_state=random_state)
+                  calibration="sigmoid", random_state=random_state)
     y = np.asarray(outlets, dtype=object)
     pred = np.empty(len(texts), dtype=object)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)

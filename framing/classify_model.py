@@ -36,6 +36,7 @@ from framing.errors import DataError, ModelError
 MODEL_FORMAT = "framing-model"
 FORMAT_VERSION = 1
 LinearModel = Literal["logistic", "svm"]
+Calibration = Literal["softmax", "sigmoid"]
 
 # Settings of the TF-IDF blocks that matter at inference; everything else is sklearn's default.
 _TFIDF_KEYS = ("analyzer", "ngram_range", "lowercase", "sublinear_tf", "min_df", "max_features",
@@ -225,10 +226,17 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         character block (useful for long articles, where it is slow and adds little).
     min_df : minimum document frequency for both blocks.
     max_features : cap per block (the most frequent n-grams are kept).
-    model : ``"svm"`` (default; LinearSVC with sigmoid calibration fitted on cross-validated
-        decisions, Platt 1999) or ``"logistic"`` (probabilities from the logistic loss).
-    C : inverse regularisation strength; ``None`` means 0.5 for ``"svm"`` and 10 for
-        ``"logistic"`` (chosen by 5-fold cross-validation on GVFC train+dev).
+    model : ``"svm"`` (default; LinearSVC) or ``"logistic"`` (probabilities from the logistic
+        loss). SVM probabilities are calibrated on 5-fold cross-validated decisions; binary and
+        multi-label models by a sigmoid per output (Platt 1999).
+    calibration : for a single-label SVM with more than two classes: ``"softmax"`` (default)
+        fits one softmax temperature (Guo et al. 2017), which keeps the SVM's own arg-max;
+        ``"sigmoid"`` fits a sigmoid per class and renormalises (the recipe before 2026-11-22;
+        it can re-rank classes).
+    C : inverse regularisation strength; ``None`` means 0.2 for a softmax-calibrated ``"svm"``
+        (three or more classes), 0.5 for any other ``"svm"`` and 10 for ``"logistic"`` (0.2 chosen
+        on GVFC dev and 5-fold cross-validation inside GVFC train, 0.5 and 10 by 5-fold
+        cross-validation on GVFC train+dev).
     class_weight : ``"balanced"`` (default; weights inversely proportional to class frequency)
         or ``None``.
     multi_label : fit one binary model per label (``y`` is a list of label sets or a 0/1
@@ -244,6 +252,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, *, word_ngrams: tuple[int, int] = (1, 2),
                  char_ngrams: tuple[int, int] | None = (2, 5), min_df: int = 1,
                  max_features: int | None = 50000, model: LinearModel = "svm",
+                 calibration: Calibration = "softmax",
                  C: float | None = None, class_weight: str | None = "balanced",
                  multi_label: bool = False, threshold: str | float = "cv",
                  lexicon: str | None = None, voice: bool = False, random_state: int = 0):
@@ -252,6 +261,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.max_features = max_features
         self.model = model
+        self.calibration = calibration
         self.C = C
         self.class_weight = class_weight
         self.multi_label = multi_label
@@ -308,6 +318,37 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
     # ---- fitting -------------------------------------------------------------------------
+    def _default_C(self, *, softmax: bool = False) -> float:
+        """``C``, or its default: 0.2 for a softmax-calibrated SVM, else 0.5 (10 logistic)."""
+        if self.C is not None:
+            return float(self.C)
+        if self.model == "logistic":
+            return 10.0
+        return 0.2 if softmax else 0.5
+
+    def _softmax_svm(self, X, y: np.ndarray, folds) -> tuple[np.ndarray, np.ndarray, float]:
+        """Multiclass LinearSVC plus the softmax temperature that best fits its out-of-fold
+        decisions (negative log-likelihood; one number, so the arg-max stays the SVM's)."""
+        from scipy.optimize import minimize_scalar
+
+        def svm():
+            return LinearSVC(C=self._default_C(softmax=True), class_weight=self.class_weight,
+                             random_state=self.random_state)
+
+        oof = np.zeros((len(y), int(y.max()) + 1))
+        for train_idx, test_idx in folds.split(np.zeros(len(y)), y):
+            inner = svm().fit(X[train_idx], y[train_idx])
+            oof[test_idx] = inner.decision_function(X[test_idx])
+
+        def nll(log_t: float) -> float:
+            z = oof / np.exp(log_t)
+            z = z - z.max(axis=1, keepdims=True)
+            return float(-np.mean(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))))
+
+        log_t = minimize_scalar(nll, bounds=(-5.0, 3.0), method="bounded").x
+        final = svm().fit(X, y)
+        return final.coef_, final.intercept_, float(np.exp(log_t))
+
     def _binary_or_multiclass(self, X, y: np.ndarray, n_classes: int):
         """Fit one linear model; return (coef, intercept, calibration a, b or None)."""
         if len(np.unique(y)) < 2:  # a label absent from an inner fold: constant prediction
@@ -320,7 +361,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                                 random_state=self.random_state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            C = self.C if self.C is not None else (10.0 if self.model == "logistic" else 0.5)
+            C = self._default_C()
             if self.model == "logistic":
                 lr = LogisticRegression(C=C, class_weight=self.class_weight, max_iter=5000,
                                         random_state=self.random_state).fit(X, y)
@@ -337,6 +378,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         texts = _check_texts(X)
         if self.model not in ("logistic", "svm"):
             raise DataError(f"model must be 'logistic' or 'svm', got {self.model!r}")
+        if self.calibration not in ("softmax", "sigmoid"):
+            raise DataError(f"calibration must be 'softmax' or 'sigmoid', got "
+                            f"{self.calibration!r}")
         Y, classes = _encode_targets(y, self.multi_label)
         if len(texts) != len(Y):
             raise DataError(f"{len(texts)} texts but {len(Y)} labels")
@@ -345,6 +389,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _fit_encoded(self, texts: list[str], Y: np.ndarray, classes: Sequence[str], *,
                      tune: bool) -> TextClassifier:
         self.classes_ = np.asarray(classes, dtype=object)
+        self.temperature_ = None
         self.vectorizers_ = [v.fit(texts) for v in self._new_vectorizers()]
         if self.lexicon:
             self.lexicon_features_ = tuple(_lexicon_block(self.lexicon, texts[:1])[0])
@@ -360,6 +405,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             self.thresholds_ = (self._fit_thresholds(texts, Y) if tune and self.threshold == "cv"
                                 else np.full(Y.shape[1], 0.5 if self.threshold == "cv"
                                              else float(self.threshold)))
+        elif self.model == "svm" and len(classes) > 2 and self.calibration == "softmax":
+            folds = StratifiedKFold(n_splits=max(2, min(5, np.bincount(Y).min())), shuffle=True,
+                                    random_state=self.random_state)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                coef, intercept, temperature = self._softmax_svm(Xm, Y, folds)
+            self.coef_, self.intercept_, self.cal_a_, self.cal_b_ = coef, intercept, None, None
+            self.temperature_ = np.array([temperature])
+            self.thresholds_ = None
         else:
             coef, intercept, a, b = self._binary_or_multiclass(Xm, Y, len(classes))
             self.coef_, self.intercept_, self.cal_a_, self.cal_b_ = coef, intercept, a, b
@@ -394,6 +448,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities, one column per entry of ``classes_``."""
         d = self.decision_function(X)
+        if getattr(self, "temperature_", None) is not None:  # softmax-calibrated multiclass SVM
+            z = d / self.temperature_[0]
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
         if self.cal_a_ is not None:
             p = 1.0 / (1.0 + np.exp(np.clip(self.cal_a_ * d + self.cal_b_, -500, 500)))
         elif self.multi_label or d.shape[1] == 1:
@@ -443,6 +501,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             arrays[f"idf_{i}"] = v.idf_.astype(np.float64)
         if self.cal_a_ is not None:
             arrays["cal_a"], arrays["cal_b"] = self.cal_a_, self.cal_b_
+        if getattr(self, "temperature_", None) is not None:
+            arrays["temperature"] = np.asarray(self.temperature_, dtype=np.float64)
         if self.thresholds_ is not None:
             arrays["thresholds"] = np.asarray(self.thresholds_, dtype=np.float64)
         meta = {"params": params, "classes": [str(c) for c in self.classes_],
@@ -456,6 +516,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """Rebuild a fitted classifier from :meth:`to_data` output, checking every shape."""
         try:
             params = dict(meta["params"])
+            params.setdefault("calibration", "sigmoid")  # files from before 2026-11-22
             for key in ("word_ngrams", "char_ngrams"):
                 if params.get(key) is not None:
                     params[key] = tuple(params[key])
@@ -479,6 +540,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             model.intercept_ = arrays["intercept"]
             model.cal_a_, model.cal_b_ = arrays.get("cal_a"), arrays.get("cal_b")
             model.thresholds_ = arrays.get("thresholds")
+            model.temperature_ = arrays.get("temperature")
             model.n_features_ = int(meta["n_features"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{source}: invalid classifier ({exc.__class__.__name__}: {exc}); "
@@ -496,6 +558,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             problems.append(f"intercept shape {model.intercept_.shape} != {(n_out,)}")
         if model.cal_a_ is not None and model.cal_a_.shape != (n_out,):
             problems.append(f"calibration shape {model.cal_a_.shape} != {(n_out,)}")
+        if model.temperature_ is not None and (model.temperature_.shape != (1,)
+                                               or not model.temperature_[0] > 0
+                                               or model.cal_a_ is not None):
+            problems.append(f"softmax temperature {model.temperature_.tolist()} is not one "
+                            f"positive number (or comes with sigmoid calibration)")
         if model.multi_label and (model.thresholds_ is None
                                   or model.thresholds_.shape != (n_out,)):
             problems.append("multi-label model without one threshold per label")

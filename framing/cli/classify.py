@@ -1,4 +1,5 @@
-"""`framing classify {train,evaluate,apply,bootstrap}` and `framing stance {train,predict}`."""
+"""`framing classify` (train, evaluate, apply, bootstrap) and `framing stance` (train, predict,
+split, claim)."""
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,14 @@ def register(subparsers) -> None:
     _add_data_arguments(train)
     train.add_argument("--out", required=True, help="model file to write (.json or .npz)")
     train.add_argument("--model-type", choices=("svm", "logistic"), default="svm",
-                       help="linear model: a linear SVM with sigmoid calibration (default), or "
+                       help="linear model: a linear SVM with calibrated probabilities (default), or "
                             "logistic regression")
     train.add_argument("-C", type=float, default=None,
-                       help="inverse regularisation (default: 10 logistic, 0.5 svm)")
+                       help="inverse regularisation (default: 10 logistic; svm 0.2 with softmax "
+                            "calibration, else 0.5)")
+    train.add_argument("--calibration", choices=("softmax", "sigmoid"), default="softmax",
+                       help="svm with 3+ classes: one softmax temperature, keeping the svm's "
+                            "ranking (default), or a sigmoid per class (before 2026-11-22)")
     train.add_argument("--no-char", action="store_true",
                        help="drop the character n-gram block (faster on long articles)")
     train.add_argument("--min-df", type=int, default=1, help="minimum document frequency")
@@ -112,7 +117,10 @@ def register(subparsers) -> None:
     strain = ssub.add_parser(
         "train", help="train on FNC-1 style stances and bodies CSVs",
         description="Fit the stance model on Headline/Body ID/Stance pairs joined with "
-                    "Body ID/articleBody. --body-ids restricts training to the bodies listed "
+                    "Body ID/articleBody: boosted trees tell related from unrelated pairs, then "
+                    "a logistic regression tells agree, disagree and discuss apart "
+                    "(--single-stage: one 4-class logistic regression). "
+                    "--body-ids restricts training to the bodies listed "
                     "(one id per line; e.g. FNC-1 splits/train_body_ids.txt). Example: "
                     "framing stance train --stances train_stances.csv --bodies "
                     "train_bodies.csv --out stance.npz",
@@ -121,7 +129,12 @@ def register(subparsers) -> None:
     strain.add_argument("--bodies", required=True)
     strain.add_argument("--body-ids", help="file of Body IDs to train on (one per line)")
     strain.add_argument("--out", required=True, help="model file (.npz recommended)")
-    strain.add_argument("-C", type=float, default=1.0, help="inverse regularisation")
+    strain.add_argument("-C", type=float, default=None,
+                        help="inverse regularisation of the logistic regression (default 0.3; "
+                             "1.0 with --single-stage)")
+    strain.add_argument("--single-stage", action="store_true",
+                        help="one 4-class logistic regression instead of trees for related/"
+                             "unrelated followed by a stance model of related pairs")
     strain.set_defaults(run=_cmd_stance_train)
     spred = ssub.add_parser(
         "predict", help="predict stances for Headline/Body ID pairs",
@@ -139,6 +152,24 @@ def register(subparsers) -> None:
     spred.add_argument("--probabilities", action="store_true")
     spred.add_argument("--out", default="-", help="output CSV or - (default)")
     spred.set_defaults(run=_cmd_stance_predict)
+    ssplit = ssub.add_parser(
+        "split", help="split labelled pairs into unseen-story train and test parts",
+        description="Group headlines and bodies joined by related pairs into stories, hold "
+                    "out a share of the stories (seeded), and write the pairs whose headline "
+                    "and body are both kept (train) or both held out (test) as Headline, Body "
+                    "ID, Stance CSVs; pairs across the two are dropped. FNC-1's own hold-out "
+                    "split shares every headline with training; this one does not. Example: "
+                    "framing stance split --stances train_stances.csv --bodies "
+                    "train_bodies.csv --train-out cd_train.csv --test-out cd_test.csv",
+    )
+    ssplit.add_argument("--stances", required=True)
+    ssplit.add_argument("--bodies", required=True)
+    ssplit.add_argument("--held-out", type=float, default=0.2,
+                        help="share of stories held out (default 0.2)")
+    ssplit.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    ssplit.add_argument("--train-out", required=True, help="CSV of the training pairs")
+    ssplit.add_argument("--test-out", required=True, help="CSV of the held-out pairs")
+    ssplit.set_defaults(run=_cmd_stance_split)
     sclaim = ssub.add_parser(
         "claim", help="stance of each article of a corpus toward one claim",
         description="One row per article: article_id, outlet, title, stance, confidence and "
@@ -182,8 +213,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         data = read_labelled(args.data, text=args.text, labels=args.labels or ["label"],
                              multi_label=args.multi_label, level=args.level)
     _warn(caught)
-    params = {"model": args.model_type, "C": args.C, "min_df": args.min_df,
-              "voice": args.voice, "lexicon": args.lexicon, "random_state": args.seed}
+    params = {"model": args.model_type, "calibration": args.calibration, "C": args.C,
+              "min_df": args.min_df, "voice": args.voice, "lexicon": args.lexicon,
+              "random_state": args.seed}
     if args.no_char:
         params["char_ngrams"] = None
     start = time.perf_counter()
@@ -268,7 +300,8 @@ def _cmd_apply(args: argparse.Namespace) -> int:
 
 
 def _cmd_bootstrap(args: argparse.Namespace) -> int:
-    from framing.classify import bootstrap_labels, save_classifier, train_classifier
+    from framing.classify import (BOOTSTRAP_PARAMS, bootstrap_labels, save_classifier,
+                                  train_classifier)
     from framing.classify import labelled_from_frame
     from framing.cli.corpus import load
     from framing.errors import DataError
@@ -285,7 +318,7 @@ def _cmd_bootstrap(args: argparse.Namespace) -> int:
     if args.labels_out:
         write_table(weak, args.labels_out, "csv")
     data = labelled_from_frame(weak, text="masked_text", labels=["label"], source="weak labels")
-    model = train_classifier(data, char_ngrams=None)
+    model = train_classifier(data, **BOOTSTRAP_PARAMS)
     save_classifier(model, args.out, training={**model.training_, "text_column": args.text,
                                                "label_columns": [args.label],
                                                "weak_lexicon": str(args.lexicon)})
@@ -321,7 +354,7 @@ def _cmd_stance_train(args: argparse.Namespace) -> int:
     if ids is not None:
         pairs = pairs[pairs["Body ID"].isin(ids)].reset_index(drop=True)
     start = time.perf_counter()
-    model = train_stance(pairs, C=args.C)
+    model = train_stance(pairs, C=args.C, two_stage=not args.single_stage)
     save_stance_model(model, args.out)
     print(f"framing: trained on {len(pairs)} pairs in {time.perf_counter() - start:.0f} s; "
           f"wrote {args.out}", file=sys.stderr)
@@ -343,6 +376,18 @@ def _cmd_stance_predict(args: argparse.Namespace) -> int:
     write_table(out, args.out, "csv")
     if args.gold_out:
         write_table(pairs[["Headline", "Body ID", "Stance"]], args.gold_out, "csv")
+    return 0
+
+
+def _cmd_stance_split(args: argparse.Namespace) -> int:
+    from framing.stance import claim_disjoint_split, read_stances
+
+    pairs = read_stances(args.stances, args.bodies, require_labels=True)
+    train, test = claim_disjoint_split(pairs, held_out=args.held_out, seed=args.seed)
+    write_table(train[["Headline", "Body ID", "Stance"]], args.train_out, "csv")
+    write_table(test[["Headline", "Body ID", "Stance"]], args.test_out, "csv")
+    print(f"framing: {len(train)} training pairs, {len(test)} held-out pairs "
+          f"({len(pairs) - len(train) - len(test)} across the two dropped)", file=sys.stderr)
     return 0
 
 
