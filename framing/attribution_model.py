@@ -1,24 +1,30 @@
-"""The learned part of attribution detection: a two-pass linear token tagger.
+"""The learned part of attribution detection: a stacked linear token tagger.
 
 Every token of an article gets one of four roles, ``O`` (none), ``CUE``, ``SOURCE`` or
 ``CONTENT`` (PolNeAR's univocal annotation: one role per token; Newell et al. 2018). The tagger
-is a stack of two linear classifiers over categorical token features:
+is a stack of linear models over categorical token features (three passes by default):
 
 * pass 1 sees the words, shapes and cue-lexicon classes in a window of +-3 tokens, the
   quotation state (inside/outside double quotes), and the token's position in its sentence;
-* pass 2 sees the same plus pass 1's predicted roles around the token and the distance to the
-  nearest predicted cue to the left and right within the sentence, and whether the sentence
-  or its neighbours hold a predicted cue (multi-sentence quotes), which lets a linear model
-  label content far away from its cue (stacked learning; Wolpert 1992, Cohen & Carvalho 2005).
+* later passes see the same plus the previous pass's predicted roles around the token and the
+  distance to the nearest predicted cue to the left and right within the sentence, and
+  whether the sentence or its neighbours hold a predicted cue (multi-sentence quotes), which
+  lets a linear model label content far away from its cue (stacked learning; Wolpert 1992,
+  Cohen & Carvalho 2005).
 
 Every feature is one categorical id per token and template, so a linear model's score is a
 sum of rows of a weight matrix: ``W[cols].sum(1)``. Feature extraction is a handful of NumPy
-operations per article (no Python loop per feature per token), and the fitted model is plain
-arrays (vocabulary + weights) stored as NPZ, never a pickle.
+operations per article (no Python loop per feature per token; hashed conjunctions of
+small-range columns are table lookups), and the fitted model is plain arrays (vocabulary +
+weights) stored as NPZ, never a pickle.
 
-Training follows the scikit-learn contract (:class:`AttributionTagger`); the heavy lifting is
-``sklearn.linear_model.SGDClassifier`` (averaged SGD, fixed seed), so retraining is
-reproducible.
+Training follows the scikit-learn contract (:class:`AttributionTagger`); the per-token passes
+are ``sklearn.linear_model.SGDClassifier`` (averaged SGD, fixed seed), so retraining is
+reproducible. Options (not the shipped default, see ``docs/evaluation.md``): extended
+templates (suffix buckets, distance to the nearest cue-lexicon word; ``extended_features``),
+and a structured last pass over BIO tags (``last_pass="perceptron"`` or ``"hybrid"``): an
+averaged structured perceptron (Collins 2002) trained on sentences and decoded by a NumPy
+Viterbi vectorised over the sentences of an article (:func:`viterbi`).
 """
 from __future__ import annotations
 
@@ -26,9 +32,11 @@ import functools
 import io
 import json
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from importlib.resources import files
 from pathlib import Path
 
@@ -40,9 +48,12 @@ from sklearn.utils.validation import check_is_fitted
 from framing.errors import DataError, LexiconError, ModelError
 
 MODEL_FORMAT = "framing-attribution-tagger"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "2.0.0"
+_READABLE_MAJORS = ("1", "2")        # format 1 (no extended templates, SGD only) still loads
 ROLES = ("O", "CUE", "SOURCE", "CONTENT")
 O, CUE, SOURCE, CONTENT = range(4)
+# tags of the structured last pass (role code r has B = 2r - 1 and I = 2r)
+BIO_TAGS = ("O", "B-CUE", "I-CUE", "B-SOURCE", "I-SOURCE", "B-CONTENT", "I-CONTENT")
 
 # Words (with internal hyphens/apostrophes), initialisms ("U.S."), numbers, single symbols.
 TOKEN_RE = re.compile(
@@ -256,8 +267,17 @@ def _word_info(vocab: dict, lex: CueLexicon) -> dict:
     return hit[1]
 
 
-# bit layout of a packed word-info int: vocabulary id | shape | cue category | multi-word start
-_WID_BITS, _SHAPE_AT, _LEX_AT, _MULTI_AT = 24, 24, 32, 40
+# bit layout of a packed word-info int: vocabulary id | shape | cue category | multi-word
+# start | suffix bucket
+_WID_BITS, _SHAPE_AT, _LEX_AT, _MULTI_AT, _SUF_AT = 24, 24, 32, 40, 41
+_SUF_BITS = 14
+
+
+def _suffix_bucket(lw: str) -> int:
+    """A deterministic bucket of a word's last three letters (CRC-32, not ``hash``: that is
+    salted per process): rare words share morphology ("stressed", "-ing", "-ly") with
+    frequent ones, a poor man's part of speech."""
+    return zlib.crc32(lw[-3:].encode("utf-8")) & ((1 << _SUF_BITS) - 1)
 
 
 def _add_info(info: dict, w: str, vocab: dict, lex: CueLexicon) -> int:
@@ -265,7 +285,8 @@ def _add_info(info: dict, w: str, vocab: dict, lex: CueLexicon) -> int:
     form = lex.forms.get(lw)
     packed = (vocab.get(lw, 0) | _shape(w) << _SHAPE_AT
               | (_category_index(lex)[form[1]] if form else 0) << _LEX_AT
-              | (1 if lw in _multi_forms(lex) else 0) << _MULTI_AT)
+              | (1 if lw in _multi_forms(lex) else 0) << _MULTI_AT
+              | _suffix_bucket(lw) << _SUF_AT)
     if len(info) < 500_000:
         info[w] = packed
     return packed
@@ -328,6 +349,34 @@ def _mix(*cols, size: int) -> np.ndarray:
     return h.view(np.int64)
 
 
+_MIX_TABLES: dict[tuple, np.ndarray] = {}
+
+
+def _mixt(cols: tuple, domains: tuple, size: int) -> np.ndarray:
+    """``_mix(*cols, size=size)`` for columns with small value ranges, looked up in a table
+    of every combination (built once per process with :func:`_mix` itself, so the ids are
+    the same): a few integer operations and one gather instead of the hash's passes.
+    ``domains`` gives each array column's number of values (None for the constants)."""
+    key = (tuple(c if isinstance(c, int) else None for c in cols), domains, size)
+    table = _MIX_TABLES.get(key)
+    if table is None:
+        grid = iter(np.indices([d for d in domains if d]).reshape(
+            sum(1 for d in domains if d), -1))
+        table = _mix(*(c if isinstance(c, int) else next(grid) for c in cols),
+                     size=size).astype(np.int32)
+        _MIX_TABLES[key] = table
+    idx = None
+    for c, d in zip(cols, domains):
+        if isinstance(c, int):
+            continue
+        if idx is None:
+            idx = c.astype(np.int64)
+        else:
+            idx *= d
+            idx += c
+    return table.take(idx)
+
+
 def _shift(a: np.ndarray, k: int, fill: int) -> np.ndarray:
     """``a[i + k]`` with ``fill`` beyond the ends."""
     out = np.full_like(a, fill)
@@ -352,19 +401,25 @@ class BaseFeatures:
     sent_in_para: np.ndarray
     para_q: np.ndarray   # paragraph opens with a quotation mark
     sent_q: np.ndarray   # sentence contains a quotation mark
+    suf: np.ndarray      # suffix bucket (:func:`_suffix_bucket`)
+    lcd: tuple           # distances/commas to the nearest lexicon cue (:func:`_lex_context`)
 
 
-def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon) -> BaseFeatures:
+def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon, *,
+                  extended: bool = True) -> BaseFeatures:
     n = len(tt.words)
     info = _word_info(vocab, lex)
     get = info.get
     words = tt.words
-    packed = np.fromiter((get(w) or _add_info(info, w, vocab, lex) for w in words),
-                         dtype=np.int64, count=n)
+    # one C-level lookup per token; only word types never seen before go through Python
+    packed = np.fromiter(map(get, words, repeat(-1)), dtype=np.int64, count=n)
+    for i in np.flatnonzero(packed < 0).tolist():
+        packed[i] = get(words[i]) or _add_info(info, words[i], vocab, lex)
     wid = packed & ((1 << _WID_BITS) - 1)
     shape = (packed >> _SHAPE_AT) & 0xFF
     lex_ids = (packed >> _LEX_AT) & 0xFF
-    starts_multi = np.flatnonzero(packed >> _MULTI_AT)
+    suf = packed >> _SUF_AT
+    starts_multi = np.flatnonzero((packed >> _MULTI_AT) & 1)
     if len(starts_multi):                      # a token may start a multi-word cue form
         multi = _multi_forms(lex)
         cat_index = _category_index(lex)
@@ -390,7 +445,37 @@ def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon) -> BaseFeatures:
         para_q = (tt.qmark[p_first] == 1).astype(np.int64)
         has_q = np.bincount(tt.sent[tt.qmark > 0], minlength=len(tt.sent_bounds) + 1)
         sent_q = np.minimum(has_q[tt.sent], 2)
-    return BaseFeatures(wid, shape, lex_ids, tt.inq, pos_s, pos_e, sent_in_para, para_q, sent_q)
+    # model format 1 has no morphology / cue-reach templates
+    lcd = (_lex_context(lex_ids, _category_index(lex).get("hedge", -1), tt, shape, idx)
+           if extended else None)
+    return BaseFeatures(wid, shape, lex_ids, tt.inq, pos_s, pos_e, sent_in_para, para_q, sent_q,
+                        suf, lcd)
+
+
+def _lex_context(lex_ids: np.ndarray, hedge: int, tt: TokenTable, shape: np.ndarray,
+                 idx: np.ndarray) -> tuple:
+    """Bucketed distance (7: none) and commas (3: none) from each token to the nearest
+    cue-lexicon word (hedges excluded) on its left and right within its sentence: pass 1's
+    view of where the content of a reporting verb can be, before any prediction."""
+    n = len(lex_ids)
+    if not n:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z, z
+    mask = (lex_ids > 0) & (lex_ids != hedge)
+    s_first = tt.sent_tok[tt.sent]
+    s_last = tt.sent_tok[tt.sent + 1] - 1
+    commas = np.cumsum((shape == _SHAPES["comma"]) | (shape == _SHAPES["colon"]))
+    last = np.maximum.accumulate(np.where(mask, idx, -_BIG))
+    nxt = np.minimum.accumulate(np.where(mask, idx, _BIG)[::-1])[::-1]
+    has_l = last >= s_first
+    has_r = (nxt <= s_last) & (nxt < _BIG)
+    last = np.where(has_l, last, 0)
+    nxt = np.where(has_r, nxt, 0)
+    dl = np.where(has_l, _DIST_BUCKETS[np.clip(idx - last, 0, 20)], 7)
+    dr = np.where(has_r, _DIST_BUCKETS[np.clip(nxt - idx, 0, 20)], 7)
+    cl = np.where(has_l, np.minimum(commas - commas[last], 2), 3)
+    cr = np.where(has_r, np.minimum(commas[nxt] - commas, 2), 3)
+    return dl, dr, cl, cr
 
 
 def _padded(a: np.ndarray, fill: int, pad: int = 3) -> np.ndarray:
@@ -416,7 +501,7 @@ def _window_templates(f: BaseFeatures, V: int):
     return wins, pw, ps
 
 
-def _pass1_rest(f: BaseFeatures, H: int, pw: np.ndarray, ps: np.ndarray):
+def _pass1_rest(f: BaseFeatures, V: int, H: int, pw: np.ndarray, ps: np.ndarray):
     """The pass-1 templates after the windows (position, quotation and hashed ones)."""
     n = len(f.wid)
     t: list[tuple[np.ndarray, int]] = []
@@ -425,16 +510,33 @@ def _pass1_rest(f: BaseFeatures, H: int, pw: np.ndarray, ps: np.ndarray):
     t.append((f.inq * 3 + f.sent_in_para + 9 * f.para_q, 18))
     t.append((f.sent_q * 3 + f.inq, 9))
     w_1, w1 = pw[_PAD - 1:_PAD - 1 + n], pw[_PAD + 1:_PAD + 1 + n]
-    t.append((_mix(f.wid, f.inq, 1, size=H), H))
+    t.append((_mixt((f.wid, f.inq, 1), (V, 3, None), H), H))
     t.append((_mix(w_1, f.wid, 2, size=H), H))
     t.append((_mix(f.wid, w1, 3, size=H), H))
     s_1, s1 = ps[_PAD - 1:_PAD - 1 + n], ps[_PAD + 1:_PAD + 1 + n]
     s_2, s2 = ps[_PAD - 2:_PAD - 2 + n], ps[_PAD + 2:_PAD + 2 + n]
-    t.append((_mix(s_1, f.shape, s1, f.inq, size=4096), 4096))
-    t.append((_mix(s_2, s_1, f.shape, size=4096), 4096))
-    t.append((_mix(f.shape, s1, s2, size=4096), 4096))
-    t.append((_mix(f.wid, f.pos_s, f.pos_e, size=H), H))
+    sh = _N_SHAPES
+    t.append((_mixt((s_1, f.shape, s1, f.inq), (sh, sh, sh, 3), 4096), 4096))
+    t.append((_mixt((s_2, s_1, f.shape), (sh, sh, sh), 4096), 4096))
+    t.append((_mixt((f.shape, s1, s2), (sh, sh, sh), 4096), 4096))
+    t.append((_mixt((f.wid, f.pos_s, f.pos_e), (V, 7, 7), H), H))
+    if f.lcd is None:
+        return t
+    # morphology and the cue lexicon's reach (added in model format 2)
+    n_suf = (1 << _SUF_BITS) + 1                     # buckets and the padding value
+    t.append((_mixt((f.suf, f.inq, 8), (n_suf, 3, None), H), H))
+    t.append((_mix(s_1, _shifted_suf(f.suf, -1), f.shape, 9, size=H), H))
+    t.append((_mixt((_shifted_suf(f.suf, 1), f.shape, 10), (n_suf, sh, None), H), H))
+    dl, dr, cl, cr = f.lcd
+    t.append((((dl * 8 + dr) * 3 + f.inq), 192))
+    t.append(((((cl * 4 + cr) * 8 + dl) * 8 + dr), 1024))
+    t.append((_mixt((f.wid, dl, cl, 11), (V, 8, 4, None), H), H))
+    t.append((_mixt((f.wid, dr, cr, 12), (V, 8, 4, None), H), H))
     return t
+
+
+def _shifted_suf(suf: np.ndarray, k: int) -> np.ndarray:
+    return _shift(suf, k, 1 << _SUF_BITS)
 
 
 def _templates_pass1(f: BaseFeatures, V: int, H: int) -> list[tuple[np.ndarray, int]]:
@@ -443,7 +545,7 @@ def _templates_pass1(f: BaseFeatures, V: int, H: int) -> list[tuple[np.ndarray, 
     n = len(f.wid)
     wins, pw, ps = _window_templates(f, V)
     t = [(a[_PAD + k:_PAD + k + n], size) for a, k, size in wins]
-    return t + _pass1_rest(f, H, pw, ps)
+    return t + _pass1_rest(f, V, H, pw, ps)
 
 
 def _pass1_rows(f: BaseFeatures, V: int, H: int, out: np.ndarray) -> int:
@@ -455,7 +557,7 @@ def _pass1_rows(f: BaseFeatures, V: int, H: int, out: np.ndarray) -> int:
     for row, (a, k, size) in zip(out, wins):
         np.add(a[_PAD + k:_PAD + k + n], offset, out=row, casting="unsafe")
         offset += size
-    return _column_rows(_pass1_rest(f, H, pw, ps), out[len(wins):], offset)
+    return _column_rows(_pass1_rest(f, V, H, pw, ps), out[len(wins):], offset)
 
 
 def _nearest(mask: np.ndarray, tt: TokenTable):
@@ -561,13 +663,15 @@ def _templates_extra(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, 
     t.append((here * 12 + prev * 6 + nextc * 3 + f.inq, 24))
     t.append((((here * 2 + prev) * 2 + nextc) * 2 + f.para_q, 16))
     t.append((share * 4 * 5 + f.inq * 5 + p[2], 60))
-    t.append((_mix(share, here, prev, nextc, f.inq, f.sent_q, 6, size=4096), 4096))
-    t.append((_mix(f.wid, dl, 4, size=H), H))
-    t.append((_mix(f.wid, dr, 5, size=H), H))
-    t.append((_mix(f.wid, cl, cr, 7, size=H), H))
-    t.append((_mix(f.shape, dl, dr, f.inq, size=4096), 4096))
-    t.append((_mix(p[2], f.shape, dl, dr, size=4096), 4096))
-    t.append((_mix(f.wid, p[1], p[3], size=H), H))
+    sh = _N_SHAPES
+    t.append((_mixt((share, here, prev, nextc, f.inq, f.sent_q, 6),
+                    (4, 2, 2, 2, 3, 3, None), 4096), 4096))
+    t.append((_mixt((f.wid, dl, 4), (V, 8, None), H), H))
+    t.append((_mixt((f.wid, dr, 5), (V, 8, None), H), H))
+    t.append((_mixt((f.wid, cl, cr, 7), (V, 4, 4, None), H), H))
+    t.append((_mixt((f.shape, dl, dr, f.inq), (sh, 8, 8, 3), 4096), 4096))
+    t.append((_mixt((p[2], f.shape, dl, dr), (5, sh, 8, 8), 4096), 4096))
+    t.append((_mixt((f.wid, p[1], p[3]), (V, 5, 5), H), H))
     return t
 
 
@@ -582,7 +686,8 @@ def _columns(templates, offset: int = 0) -> tuple[np.ndarray, int]:
     return np.stack(cols, axis=1).astype(np.int32, copy=False), offset
 
 
-_N_TEMPLATES_PASS1 = 2 * len(_WIN) + 5 + 4 + 7      # windows, position/quote, hashed
+_N_TEMPLATES_PASS1 = 2 * len(_WIN) + 5 + 4 + 7 + 7  # windows, position/quote, hashed, v2
+_N_EXTENDED = 7                                      # the format-2 templates among them
 
 
 def _column_rows(templates, out: np.ndarray, offset: int = 0) -> int:
@@ -609,10 +714,84 @@ def token_labels(tt: TokenTable, attributions: Sequence[dict]) -> np.ndarray:
     return role_of[tt.starts]
 
 
+def token_bio(tt: TokenTable, attributions: Sequence[dict]) -> np.ndarray:
+    """Gold BIO tag of every token (indices into ``BIO_TAGS``): a token is ``B-`` when it
+    starts a span fragment, follows a token of another role, or starts a sentence (the
+    structured pass decodes sentence by sentence); ``I-`` otherwise."""
+    roles = token_labels(tt, attributions)
+    n = len(roles)
+    if not n:
+        return roles
+    begin = np.zeros(n, dtype=bool)
+    for a in attributions:
+        for role in ("content", "source", "cue"):
+            for s, e in a.get(role) or ():
+                k = int(np.searchsorted(tt.starts, s))
+                if k < n and tt.starts[k] < e:
+                    begin[k] = True
+    begin[1:] |= roles[1:] != roles[:-1]
+    begin[tt.sent_tok[:-1][tt.sent_tok[:-1] < n]] = True
+    return np.where(roles == O, 0, 2 * roles - begin.astype(np.int64))
+
+
+def viterbi(scores: np.ndarray, bounds: np.ndarray, trans: np.ndarray,
+            start: np.ndarray) -> np.ndarray:
+    """Best tag sequence of every segment ``[bounds[i], bounds[i + 1])`` of a token array
+    under a first-order model: ``scores`` (n_tokens, K) per-token tag scores, ``trans``
+    (K, K) from-tag x to-tag scores, ``start`` (K,) scores of a segment's first tag.
+
+    Vectorised over segments: one NumPy step per token position (the emissions gathered
+    once into a (position, segment, tag) block), the segments sorted longest first so that
+    the live ones are always a prefix (no masking).
+    """
+    n, k = scores.shape
+    lengths = np.diff(bounds)
+    keep = lengths > 0
+    firsts, lengths = bounds[:-1][keep], lengths[keep]
+    out = np.zeros(n, dtype=np.int64)
+    if not len(lengths):
+        return out
+    order = np.argsort(-lengths, kind="stable")
+    firsts, lengths = firsts[order], lengths[order]
+    n_seq, n_max = len(lengths), int(lengths[0])
+    # live[t]: number of segments longer than t (they hold a token at position t)
+    live = np.searchsorted(-lengths, -np.arange(n_max), side="left").tolist()
+    pos = np.arange(n_max)[:, None] + firsts                     # (n_max, n_seq)
+    valid = np.arange(n_max)[:, None] < lengths
+    emit = scores[np.where(valid, pos, 0)]                       # (n_max, n_seq, k)
+    back = np.empty((n_max, n_seq, k), dtype=np.intp)
+    delta = emit[0] + start
+    trans_b = trans[None]
+    for t in range(1, n_max):
+        m = live[t]
+        cand = delta[:m, :, None] + trans_b                      # (m, from, to)
+        back[t, :m] = cand.argmax(axis=1)
+        best = cand.max(axis=1)
+        best += emit[t, :m]
+        delta[:m] = best
+    tags = np.empty((n_max, n_seq), dtype=np.intp)
+    cur = delta.argmax(axis=1)
+    tags[n_max - 1] = cur
+    rows = np.arange(n_seq)
+    for t in range(n_max - 1, 0, -1):
+        # segments longer than t step back one token; a segment ending at t - 1 keeps its
+        # final tag in ``cur`` (its row is not rewritten before)
+        m = live[t]
+        cur[:m] = back[t, rows[:m], cur[:m]]
+        tags[t - 1] = cur
+    out[pos[valid]] = tags[valid]
+    return out
+
+
+def _bio_roles(tags: np.ndarray) -> np.ndarray:
+    """BIO tag indices -> role codes (O, CUE, SOURCE, CONTENT)."""
+    return (tags + 1) // 2
+
+
 # --------------------------------------------------------------------------- estimator
 
 class AttributionTagger(ClassifierMixin, BaseEstimator):
-    """Two-pass linear tagger of attribution roles (O, CUE, SOURCE, CONTENT) per token.
+    """Stacked linear tagger of attribution roles (O, CUE, SOURCE, CONTENT) per token.
 
     ``X`` is a list of texts (or of ``(text, sentences)`` pairs); ``y`` a list, per text, of
     attributions given as dicts with ``cue``, ``source``, ``content`` span lists (PolNeAR
@@ -632,13 +811,28 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
         Loss, regularisation and number of epochs of the averaged SGD.
     n_stages
         Number of stacked passes (1: window features only).
+    last_pass
+        ``"sgd"`` (default): a per-token classifier like the other passes;
+        ``"perceptron"``: the last pass tags BIO (``BIO_TAGS``) with a first-order sequence
+        model, an averaged structured perceptron (Collins 2002) decoded by Viterbi per
+        sentence, which learns span edges and transitions; ``"hybrid"``: both on the last
+        pass's features, the per-token classifier deciding the cues (it finds them more
+        reliably) and the sequence model the other roles.
+    perceptron_epochs
+        Epochs of the structured perceptron.
+    extended_features
+        Add the model-format-2 templates (suffix buckets of the word and its neighbours,
+        distance and commas to the nearest cue-lexicon word); False gives format 1's
+        feature set (models saved as format 1 load with it).
     random_state
         Seed of the SGD shuffles; the same data and seed give the same model.
     """
 
     def __init__(self, *, min_count: int = 2, max_vocab: int = 20000, hash_size: int = 16384,
                  loss: str = "hinge", alpha: float = 1e-6, max_iter: int = 12,
-                 n_stages: int = 3, random_state: int = 0):
+                 n_stages: int = 3, last_pass: str = "sgd",
+                 perceptron_epochs: int = 12, extended_features: bool = False,
+                 random_state: int = 0):
         self.min_count = min_count
         self.max_vocab = max_vocab
         self.hash_size = hash_size
@@ -646,6 +840,9 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
         self.alpha = alpha
         self.max_iter = max_iter
         self.n_stages = n_stages
+        self.last_pass = last_pass
+        self.perceptron_epochs = perceptron_epochs
+        self.extended_features = extended_features
         self.random_state = random_state
 
     # -- helpers
@@ -688,11 +885,20 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
                       key=lambda w: (-counts[w], w))[: self.max_vocab]   # deterministic
         self.vocab_ = {w: i + 2 for i, w in enumerate(kept)}  # 0 unknown, 1 padding
         V, H = len(self.vocab_) + 2, self.hash_size
-        feats = [base_features(tt, self.vocab_, lex) for tt in tts]
+        feats = [base_features(tt, self.vocab_, lex, extended=self.extended_features)
+                 for tt in tts]
         labels = [token_labels(tt, a) for tt, a in zip(tts, y)]
         yy = np.concatenate(labels)
         folds = np.arange(len(docs)) % 2
         self.coefs_, self.intercepts_ = [], []
+        self.transitions_ = self.start_scores_ = self.cue_coef_ = self.cue_intercept_ = None
+        if self.last_pass not in ("perceptron", "hybrid", "sgd"):
+            raise DataError(f"last_pass must be 'perceptron', 'hybrid' or 'sgd', got "
+                            f"{self.last_pass!r}")
+        structured = self.last_pass in ("perceptron", "hybrid")
+        if structured and self.n_stages < 2:
+            raise DataError(f"last_pass={self.last_pass!r} needs n_stages >= 2 (it works on "
+                            f"a stacked pass's features)")
         preds = None
         for stage in range(self.n_stages):
             if stage == 0:
@@ -700,8 +906,15 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
             else:
                 cols = [_columns(_templates_stage(f, tt, p, V, H))[0]
                         for f, tt, p in zip(feats, tts, preds)]
-            n_cols = _n_columns(stage, V, H)
-            w, b = self._fit_pass(cols, yy, n_cols)
+            n_cols = _n_columns(stage, V, H, self.extended_features)
+            if structured and stage + 1 == self.n_stages:
+                bios = [token_bio(tt, a) for tt, a in zip(tts, y)]
+                w, b, self.transitions_, self.start_scores_ = self._fit_structured(
+                    cols, bios, tts, n_cols)
+                if self.last_pass == "hybrid":
+                    self.cue_coef_, self.cue_intercept_ = self._fit_pass(cols, yy, n_cols)
+            else:
+                w, b = self._fit_pass(cols, yy, n_cols)
             self.coefs_.append(w)
             self.intercepts_.append(b)
             if stage + 1 < self.n_stages:
@@ -722,15 +935,86 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
         return (np.ascontiguousarray(clf.coef_.T, dtype=np.float32),
                 clf.intercept_.astype(np.float32))
 
+    def _fit_structured(self, cols, bios, tts, n_cols, batch: int = 32):
+        """Averaged structured perceptron over BIO tags, one sequence per sentence.
+
+        Mini-batches of sentences of similar length (the batch order shuffled with the
+        seed): each batch is decoded with the current weights (:func:`viterbi`) and the
+        weights move by the gold minus the predicted features (emissions, bias,
+        transitions, starts). Averaging uses the running-sum trick (Daume 2006):
+        ``avg = w - u / c``. Returns float32 emission weights (n_cols, 7), bias,
+        transitions and start scores.
+        """
+        k = len(BIO_TAGS)
+        C = np.concatenate(cols)
+        G = np.concatenate(bios)
+        offsets = np.cumsum([0] + [len(tt) for tt in tts])
+        firsts, lengths = [], []
+        for o, tt in zip(offsets[:-1].tolist(), tts):
+            sl = np.diff(tt.sent_tok)
+            firsts.append(o + tt.sent_tok[:-1][sl > 0])
+            lengths.append(sl[sl > 0])
+        firsts, lengths = np.concatenate(firsts), np.concatenate(lengths)
+        order = np.argsort(lengths, kind="stable")
+        batches = [order[i:i + batch] for i in range(0, len(order), batch)]
+        rng = np.random.default_rng(self.random_state)
+        w = np.zeros(n_cols * k, dtype=np.float32)
+        u = np.zeros(n_cols * k, dtype=np.float64)
+        small = np.zeros(k + k * k + k, dtype=np.float64)     # bias | transitions | start
+        small_u = np.zeros_like(small)
+        c = 1
+        for _epoch in range(self.perceptron_epochs):
+            for bi in rng.permutation(len(batches)).tolist():
+                f, ln = firsts[batches[bi]], lengths[batches[bi]]
+                bounds = np.r_[0, np.cumsum(ln)]
+                tok = np.repeat(f - bounds[:-1], ln) + np.arange(bounds[-1])
+                cb = C[tok]
+                bias = small[:k]
+                trans = small[k:k + k * k].reshape(k, k)
+                start = small[k + k * k:]
+                scores = w.reshape(n_cols, k)[cb].sum(axis=1) + bias
+                pred = viterbi(scores, bounds, trans, start)
+                gold = G[tok]
+                wrong = pred != gold
+                if wrong.any():
+                    rows = cb[wrong].astype(np.int64) * k
+                    idx = np.concatenate([(rows + gold[wrong, None]).ravel(),
+                                          (rows + pred[wrong, None]).ravel()])
+                    val = np.repeat(np.array([1.0, -1.0]), rows.size)
+                    np.add.at(w, idx, val.astype(np.float32))
+                    np.add.at(u, idx, val * c)
+                    inner = np.ones(len(tok), dtype=bool)
+                    inner[bounds[:-1]] = False
+                    j = np.flatnonzero(inner)
+                    d = (np.bincount(gold, minlength=k) - np.bincount(pred, minlength=k),
+                         np.bincount(gold[j - 1] * k + gold[j], minlength=k * k)
+                         - np.bincount(pred[j - 1] * k + pred[j], minlength=k * k),
+                         np.bincount(gold[bounds[:-1]], minlength=k)
+                         - np.bincount(pred[bounds[:-1]], minlength=k))
+                    delta = np.concatenate(d).astype(np.float64)
+                    small += delta
+                    small_u += delta * c
+                c += 1
+        w_avg = w - u / c
+        small_avg = small - small_u / c
+        # Viterbi is scale-free: scale into a float16-friendly range (the NPZ stores float16)
+        scale = max(np.abs(w_avg).max(), np.abs(small_avg).max(), 1e-9) / 64.0
+        w_avg = (w_avg / scale).astype(np.float32).reshape(n_cols, k)
+        small_avg = small_avg / scale
+        return (np.ascontiguousarray(w_avg), small_avg[:k].astype(np.float32),
+                small_avg[k:k + k * k].reshape(k, k).astype(np.float32),
+                small_avg[k + k * k:].astype(np.float32))
+
     def predict_tokens(self, tt: TokenTable) -> np.ndarray:
         """Role codes (indices into ``ROLES``) of the tokens of one tokenised text."""
         check_is_fitted(self, "coefs_")
         if not len(tt):
             return np.zeros(0, dtype=np.int64)
         V, H = len(self.vocab_) + 2, self.hash_size
-        f = base_features(tt, self.vocab_, load_cue_lexicon())
+        f = base_features(tt, self.vocab_, load_cue_lexicon(),
+                          extended=self.extended_features)
         # columns as (templates, tokens) rows: the layout _predict gathers and sums fastest
-        n_t1 = _N_TEMPLATES_PASS1
+        n_t1 = _N_TEMPLATES_PASS1 - (0 if self.extended_features else _N_EXTENDED)
         cols = ctx = None
         n1 = 0
         pred = None
@@ -748,6 +1032,16 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
                 cols = np.empty((n_t1 + len(extra), len(tt)), dtype=np.int32)
                 cols[:n_t1] = cols1
             _column_rows(extra, cols[n_t1:], offset=n1)
+            if self.transitions_ is not None and stage + 1 == len(self.coefs_):
+                roles = _bio_roles(viterbi(_scores(cols, w, b), tt.sent_tok,
+                                           self.transitions_, self.start_scores_))
+                if self.cue_coef_ is not None:
+                    # hybrid: the per-token classifier decides the cues (it finds them
+                    # more reliably), the sequence model everything else
+                    token = _predict(cols, self.cue_coef_, self.cue_intercept_,
+                                     transposed=True)
+                    roles = np.where((roles == CUE) | (token == CUE), token, roles)
+                return roles
             pred = _predict(cols, w, b, transposed=True)
         return pred
 
@@ -771,6 +1065,12 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
         for k, (w, b) in enumerate(zip(self.coefs_, self.intercepts_)):
             arrays[f"coef{k}"] = w.astype(np.float16)
             arrays[f"intercept{k}"] = b.astype(np.float32)
+        if self.transitions_ is not None:
+            arrays["transitions"] = self.transitions_.astype(np.float32)
+            arrays["start_scores"] = self.start_scores_.astype(np.float32)
+        if self.cue_coef_ is not None:
+            arrays["cue_coef"] = self.cue_coef_.astype(np.float16)
+            arrays["cue_intercept"] = self.cue_intercept_.astype(np.float32)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_npz_bytes(arrays))
@@ -786,16 +1086,29 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
                 if meta.get("format") != MODEL_FORMAT:
                     raise ModelError(f"{where}: not an attribution model "
                                      f"(format {meta.get('format')!r})")
-                if meta.get("version", "").split(".")[0] != MODEL_VERSION.split(".")[0]:
+                major = meta.get("version", "").split(".")[0]
+                if major not in _READABLE_MAJORS:
                     raise ModelError(f"{where}: model version {meta.get('version')} is "
                                      f"incompatible with {MODEL_VERSION}; retrain it with "
                                      f"'framing train attributions'")
-                model = cls(**meta["params"])
+                params = dict(meta["params"])
+                if major == "1":                  # format 1: no extended templates, SGD only
+                    params.update(extended_features=False, last_pass="sgd")
+                params.setdefault("extended_features", True)     # early format-2 files
+                model = cls(**params)
                 words = z["vocab"].tobytes().decode("utf-8").split("\n")
                 model.vocab_ = {w: i + 2 for i, w in enumerate(words) if w}
                 model.coefs_ = [z[f"coef{k}"].astype(np.float32)
                                 for k in range(meta["n_stages"])]
                 model.intercepts_ = [z[f"intercept{k}"] for k in range(meta["n_stages"])]
+                model.transitions_ = model.start_scores_ = None
+                model.cue_coef_ = model.cue_intercept_ = None
+                if "cue_coef" in z.files:
+                    model.cue_coef_ = z["cue_coef"].astype(np.float32)
+                    model.cue_intercept_ = z["cue_intercept"]
+                if "transitions" in z.files:
+                    model.transitions_ = z["transitions"]
+                    model.start_scores_ = z["start_scores"]
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"{where}: cannot read attribution model ({exc}); retrain it "
                              f"with 'framing train attributions'") from exc
@@ -818,10 +1131,11 @@ def _npz_bytes(arrays: dict) -> bytes:
     return buf.getvalue()
 
 
-def _n_columns(stage: int, V: int, H: int) -> int:
+def _n_columns(stage: int, V: int, H: int, extended: bool = True) -> int:
     """Number of feature columns of a stage (from a one-token dummy table)."""
     dummy = np.zeros(1, dtype=np.int64)
-    f = BaseFeatures(dummy, dummy, dummy, dummy, dummy, dummy, dummy, dummy, dummy)
+    f = BaseFeatures(dummy, dummy, dummy, dummy, dummy, dummy, dummy, dummy, dummy, dummy,
+                     (dummy, dummy, dummy, dummy) if extended else None)
     if stage == 0:
         return _columns(_templates_pass1(f, V, H))[1]
     tt = TokenTable("x", dummy, dummy + 1, ["x"], dummy, dummy, [(0, 1, 0)],
@@ -852,6 +1166,36 @@ def _predict(cols: np.ndarray, coef: np.ndarray, intercept: np.ndarray, *,
     scores = _sum_templates(block).reshape(n, n_cls)
     scores += intercept
     return scores.argmax(axis=1).astype(np.int64)
+
+
+def _scores(cols_t: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """Float32 class scores (n_tokens, n_classes) of a linear model over one-hot columns
+    given as (n_templates, n_tokens). Up to 8 classes, the class weights of a column are
+    padded to one 32-byte row and fetched by one gather (see :func:`_predict`)."""
+    n_t, n = cols_t.shape
+    n_cls = coef.shape[1]
+    if n_cls > 8 or n_t > _PW_BLOCK:
+        coef_t = np.ascontiguousarray(coef.T, dtype=np.float32)
+        out = np.stack([coef_t[c].take(cols_t).sum(axis=0) for c in range(n_cls)], axis=1)
+        return out + intercept
+    padded = _padded8(coef)
+    block = padded.view("V32").reshape(-1).take(cols_t).view(np.float32).reshape(n_t, n * 8)
+    out = _sum_templates(block).reshape(n, 8)[:, :n_cls]
+    return out + intercept
+
+
+_PAD8: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _padded8(coef: np.ndarray) -> np.ndarray:
+    """``coef`` as float32 with its rows padded to 8 classes (cached per weight array)."""
+    hit = _PAD8.get(id(coef))
+    if hit is None or hit[0] is not coef:
+        padded = np.zeros((coef.shape[0], 8), dtype=np.float32)
+        padded[:, :coef.shape[1]] = coef
+        hit = (coef, padded)
+        _PAD8[id(coef)] = hit
+    return hit[1]
 
 
 _PW_BLOCK = 128        # NumPy's PW_BLOCKSIZE: below it, pairwise_sum is one 8-way unrolled pass
@@ -1070,6 +1414,11 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
     return out
 
 
+_SRC_GAP = 4
+# a source run that ends or starts with one of these is a tagging slip, not half a name
+_GLUE = frozenset("and or but the a an of to in on that which who".split())
+
+
 def smooth_roles(tt: TokenTable, roles: np.ndarray, *, max_gap: int = 2,
                  max_edge: int = 3) -> np.ndarray:
     """Repair the token classifier's fragmented content runs (returns a new array).
@@ -1082,6 +1431,16 @@ def smooth_roles(tt: TokenTable, roles: np.ndarray, *, max_gap: int = 2,
     end.
     """
     r = roles.copy()
+    # a source broken by one or two unlabelled tokens ("The former | first | lady") is one
+    # source: the decoder keeps only the run nearest the cue
+    is_src = np.flatnonzero(r == SOURCE)
+    if len(is_src) > 1:
+        gaps = np.diff(is_src)
+        for k in np.flatnonzero((gaps > 1) & (gaps <= _SRC_GAP + 1)):
+            a, b = is_src[k], is_src[k + 1]
+            if tt.sent[a] == tt.sent[b] and (r[a + 1:b] == O).all() and \
+                    tt.words[a].lower() not in _GLUE and tt.words[b].lower() not in _GLUE:
+                r[a + 1:b] = SOURCE
     is_con = np.flatnonzero(r == CONTENT)
     if not len(is_con):
         return r

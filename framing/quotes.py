@@ -43,7 +43,8 @@ class QuoteSpan:
 
 
 _PARA = re.compile(r"[^\n]+")
-_DQ = re.compile(r"[\"“”]")
+# two apostrophes stand for a double quotation mark in some wire copy (''like this'')
+_DQ = re.compile(r"''|[\"“”]")
 _SQ = re.compile(r"(?<![\w])‘|’(?![\w])")
 
 
@@ -65,8 +66,8 @@ def _quote_spans(text: str, single: bool) -> tuple[QuoteSpan, ...]:
     for para in _PARA.finditer(text):
         base, chunk = para.start(), para.group()
         open_at, open_ch, nested = None, "", False
-        for m in (_DQ.finditer(chunk) if ('"' in chunk or "“" in chunk or "”" in chunk)
-                  else ()):
+        for m in (_DQ.finditer(chunk) if ('"' in chunk or "“" in chunk or "”" in chunk
+                                          or "''" in chunk) else ()):
             ch, i = m.group(), m.start()
             if open_at is None:
                 if ch != "”":                    # a stray closing mark opens nothing
@@ -78,7 +79,7 @@ def _quote_spans(text: str, single: bool) -> tuple[QuoteSpan, ...]:
             if nested:
                 nested = False
                 continue
-            out.append(QuoteSpan(base + open_at, base + i + 1))
+            out.append(QuoteSpan(base + open_at, base + i + len(ch)))
             open_at = None
         if open_at is not None:
             end = len(chunk.rstrip())
@@ -195,12 +196,21 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
     # "The talks will resume next week, said a spokesman." (an unquoted content before an
     # inverted reporting clause that ends the sentence; quoted ones the tagger gets right)
     ("inverted_said", re.compile(
-        r"(?P<content>[^\n\"“”]{12,}?),\s+(?P<cue>said|says|added|adds|stated|noted|insisted|"
+        r"(?P<content>[^\n\"“”]{12,}),\s+(?P<cue>said|says|added|adds|stated|noted|insisted|"
         r"warned|claimed)\s+(?P<source>(?:an?|the|one|two|three|several)\s+(?:[\w’'-]+\s+){0,3}?"
         r"(?:spokes(?:man|woman|person)|officials?|aides?|advis[eo]rs?|sources?|analysts?|"
         r"diplomats?|ministers?|officers?|experts?|lawmakers?|envoy)"
         r"(?:\s+(?:for|at|of|in|with|from)\s+(?:[\w.’'-]+\s+){0,5}?[\w’'-]+)?)"
         r"(?=[.!?]?\s*$)")),
+    # "Those talks are continuing, he said." / "..., the source added.": an unquoted
+    # sentence closed by a short reporting clause; the whole sentence before it is the
+    # content, also when it holds a verb of its own ("X stressed Y, the report said")
+    ("trailing_said", re.compile(
+        r"(?P<content>[^\n\"“”]{12,}),\s+(?P<source>he|she|they|we|I|"
+        r"(?:the|a|an|one|his|her|their)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+|"
+        r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,2})\s+"
+        r"(?P<cue>said|says|added|adds|noted|notes|wrote|writes|stated|explained|argued|"
+        r"insisted|warned|claimed|reported)(?=[.!?]\s*$)")),
     # "KCNA cited X as saying ..."
     ("cited_as_saying", re.compile(
         r"(?P<src2>[A-Z][^,\n]{1,60}?)\s+(?P<cue>cited)\s+(?P<source>[^,\n]{2,80}?)\s+as\s+saying"
@@ -211,23 +221,47 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
 _TRIGGERS = {"according_to_after": "according", "according_to_before": "according",
              "statement_carried": "statement", "cited_as_saying": "as saying",
              "inverted_said": (", said ", ", says ", ", added ", ", adds ", ", stated ",
-                               ", noted ", ", insisted ", ", warned ", ", claimed ")}
+                               ", noted ", ", insisted ", ", warned ", ", claimed "),
+             "trailing_said": tuple(f" {v}." for v in (
+                 "said", "says", "added", "adds", "noted", "notes", "wrote", "writes",
+                 "stated", "explained", "argued", "insisted", "warned", "claimed",
+                 "reported"))}
 _DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:\([^)]{2,40}\)\s*)?(?:--|—|–)\s*")
 
 
-_ANCHORED = frozenset({"inverted_said"})
+_ANCHORED = frozenset({"inverted_said", "trailing_said", "verb_that"})
 
 
-def _triggered(name: str, low: str) -> bool:
-    trigger = _TRIGGERS[name]
-    if isinstance(trigger, str):
-        return trigger in low
-    return any(t in low for t in trigger)
+_TRIGGER_SETS = {name: frozenset((t,) if isinstance(t, str) else t)
+                 for name, t in _TRIGGERS.items()}
 
 
-def rule_attributions(text: str, sentences=None) -> list[RuleAttribution]:
+@functools.cache
+def _gate() -> re.Pattern:
+    """One scan per sentence for every rule's trigger strings (instead of one substring
+    test per trigger and rule)."""
+    words = sorted({t for ts in _TRIGGER_SETS.values() for t in ts}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+@functools.lru_cache(maxsize=4)
+def _verb_that_rule(verbs: tuple[str, ...]) -> re.Pattern:
+    """"North Korea maintains that ...": a sentence that opens with a named subject, a
+    reporting verb and a "that" clause; the clause (with "that", PolNeAR's convention) is
+    the content, the name the source."""
+    alt = "|".join(sorted((re.escape(v) for v in verbs), key=len, reverse=True))
+    return re.compile(
+        r"(?P<source>(?:[Tt]he\s+)?[A-Z][\w.’'-]*(?:\s+(?:and\s+)?[A-Z][\w.’'-]*){0,3})\s+"
+        rf"(?P<cue>(?:(?:has|have|had)\s+)?(?:also\s+)?(?:{alt}))\s+"
+        r"(?P<content>that\s[^\n]+?)(?=[.!?]?\s*$)")
+
+
+def rule_attributions(text: str, sentences=None, *,
+                      that_verbs: tuple[str, ...] = ()) -> list[RuleAttribution]:
     """Attributions found by the reporting-formula rules (see module docstring), matched
-    sentence by sentence (``(start, end, ...)`` spans; default: paragraphs).
+    sentence by sentence (``(start, end, ...)`` spans; default: paragraphs). ``that_verbs``
+    (reporting verb forms, e.g. the cue lexicon's) enable the "<Name> <verb> that ..."
+    rule.
 
     Examples
     --------
@@ -242,16 +276,24 @@ def rule_attributions(text: str, sentences=None) -> list[RuleAttribution]:
         start, end = sent[0], sent[1]
         chunk = text[start:end]
         low = chunk.lower()
-        names = [name for name, _p in _RULES if _triggered(name, low)]    # cheap gate
-        if not names:
+        hits = set(_gate().findall(low))                                # cheap gate
+        names = [name for name, _p in _RULES if hits & _TRIGGER_SETS[name]] if hits else []
+        verb_that = bool(that_verbs) and " that " in low
+        if not names and not verb_that:
             continue
         d = _DATELINE.match(chunk)
         skip = d.end() if d else 0
-        for name, pattern in _RULES:
+        rules = list(_RULES)
+        if verb_that:
+            names.append("verb_that")
+            rules.append(("verb_that", _verb_that_rule(tuple(that_verbs))))
+        for name, pattern in rules:
             if name not in names:
                 continue
             # the inverted clause's content is the whole sentence before it: match only at
-            # the sentence start (a scan from every position was quadratic)
+            # the sentence start (a scan from every position was quadratic); its content is
+            # greedy: the clause after it holds no comma, so only the last comma can end the
+            # content, and the greedy scan tries that one first
             found = ([pattern.match(chunk, skip)] if name in _ANCHORED
                      else pattern.finditer(chunk, skip))
             for m in found:

@@ -2,6 +2,7 @@
 framing.cli.attributions). Sentences are invented; PolNeAR is only read where noted."""
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -13,12 +14,14 @@ from framing.attribution import (ATTRIBUTION_COLUMNS, VOICE_COLUMNS, add_voice,
                                  attribute_article, attributions_for_text, classify_source,
                                  content_kind, cue_lemma, detect_attributions, sentence_voices,
                                  split_source)
-from framing.attribution import _PERSON_NAME, _fix_structure, _person_names_before
-from framing.attribution_model import (ROLES, AttributionTagger, _columns, _predict,
-                                       _padded, _predict_plain, _shift, _sum_templates,
-                                       _templates_pass1,
+from framing.attribution import (_PERSON_NAME, _drop_stray_fragments, _fix_structure,
+                                 _person_names_before)
+from framing.attribution_model import (BIO_TAGS, ROLES, AttributionTagger, _bio_roles,
+                                       _columns, _predict, _padded, _predict_plain, _scores,
+                                       _shift, _sum_templates, _templates_pass1,
                                        _templates_stage, base_features, load_cue_lexicon,
-                                       load_model, parse_brat, parse_cue_lexicon, tokenize)
+                                       load_model, parse_brat, parse_cue_lexicon, token_bio,
+                                       tokenize, viterbi)
 from framing.errors import DataError, LexiconError, ModelError
 from framing.models import Article
 from framing.sentences import article_sentences, split_sentences, split_text
@@ -161,7 +164,11 @@ def test_apparatus_sentences_take_no_voice(kind, voice):
     # a short fragment between the source and its cue is the rest of the apposition
     ("Jane Roe, a senior associate at the institute, said the schools will reopen.",
      "Jane Roe, a senior associate", "at the institute,",
-     "Jane Roe, a senior associate at the institute"),
+     "Jane Roe, a senior associate at the institute,"),     # PolNeAR: with both commas
+    # a determiner right before the source belongs to it
+    ("Officials in the state said the schools will reopen.", "state", None, "the state"),
+    # a comma after a source without an apposition stays out
+    ("After Monday, Jane Roe said the schools will reopen.", "Jane Roe", None, "Jane Roe"),
     # a verb phrase there is not
     ("Jane Roe is rolling out a plan and said the schools will reopen.", "Jane Roe",
      "is rolling out a plan and", "Jane Roe"),
@@ -178,6 +185,22 @@ def test_fix_structure_repairs_sources(text, source, inner, expected):
     fixed = _fix_structure(text, att)
     assert (text[slice(*fixed["source"])] if fixed["source"] else None) == expected
     assert content in fixed["content"]
+
+
+@pytest.mark.parametrize(("text", "fragments", "kept"), [
+    ("The panel said a the schools will reopen.", ["a", "the schools will reopen"],
+     ["the schools will reopen"]),                           # a one-word slip goes
+    ('He called it "historic" and said the talks went well.', ['"historic"'],
+     ['"historic"']),                                        # a quoted word stays
+    ("He said no.", ["no"], []),                             # nothing left: caller drops it
+])
+def test_drop_stray_fragments(text, fragments, kept):
+    def span(phrase):
+        i = text.index(phrase)
+        return (i, i + len(phrase))
+    att = {"cue": span("said"), "source": None, "content": [span(f) for f in fragments]}
+    out = _drop_stray_fragments(text, att)
+    assert [text[s:e] for s, e in out["content"]] == kept
 
 
 def test_interrupted_quote_has_two_content_spans():
@@ -263,17 +286,31 @@ _TOY = [('"We are ready," the envoy said.', [{"cue": [(27, 31)], "source": [(16,
         ("The talks resumed on Monday.", [])] * 3
 
 
-def test_tagger_fits_predicts_and_round_trips(tmp_path):
+@pytest.mark.parametrize(("last_pass", "extended"), [
+    ("sgd", False), ("sgd", True), ("perceptron", False), ("hybrid", True)])
+def test_tagger_fits_predicts_and_round_trips(tmp_path, last_pass, extended):
     X, y = [t for t, _ in _TOY], [a for _, a in _TOY]
-    model = AttributionTagger(max_iter=3, n_stages=2).fit(X, y)
+    params = dict(max_iter=3, n_stages=2, last_pass=last_pass, extended_features=extended)
+    model = AttributionTagger(**params).fit(X, y)
+    assert (model.transitions_ is not None) == (last_pass != "sgd")
+    assert (model.cue_coef_ is not None) == (last_pass == "hybrid")
     pred = model.predict(X[:2])
     assert all(p.max() < len(ROLES) for p in pred)
     path = model.to_npz(tmp_path / "m.npz")
-    again = AttributionTagger(max_iter=3, n_stages=2).fit(X, y).to_npz(tmp_path / "m2.npz")
+    again = AttributionTagger(**params).fit(X, y).to_npz(tmp_path / "m2.npz")
     assert path.read_bytes() == again.read_bytes()        # same data + seed: same bytes
     loaded = AttributionTagger.from_npz(path)
     for a, b in zip(model.predict(X), loaded.predict(X)):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(("params", "match"), [
+    ({"last_pass": "crf"}, "last_pass must be"),
+    ({"last_pass": "hybrid", "n_stages": 1}, "needs n_stages >= 2"),
+])
+def test_tagger_rejects_bad_last_pass(params, match):
+    with pytest.raises(DataError, match=match):
+        AttributionTagger(**params).fit([t for t, _ in _TOY], [a for _, a in _TOY])
 
 
 @pytest.mark.parametrize(("X", "y", "match"), [
@@ -305,21 +342,96 @@ def test_fast_scorer_is_bit_identical_to_the_reference(n_templates):
         np.testing.assert_array_equal(_sum_templates(block).reshape(300, 4), sums)
 
 
-def test_predict_tokens_matches_the_training_feature_path():
-    """The fast prediction path (transposed columns, shared sentence context) gives the
-    roles of the plain path the model was trained with (``_columns`` of the templates)."""
-    model = load_model()
-    text = (SEEDS / "000_115e26a926fc3e59.txt").read_text(encoding="utf-8")
-    tt = tokenize(text)
+def _reference_roles(model, tt):
+    """Roles by the plain path the model was trained with (``_columns`` of the templates,
+    NumPy's own sums)."""
     V, H = len(model.vocab_) + 2, model.hash_size
-    f = base_features(tt, model.vocab_, load_cue_lexicon())
+    f = base_features(tt, model.vocab_, load_cue_lexicon(), extended=model.extended_features)
     pred = _predict_plain(np.ascontiguousarray(_columns(_templates_pass1(f, V, H))[0].T),
                           model.coefs_[0], model.intercepts_[0])
-    for w, b in zip(model.coefs_[1:], model.intercepts_[1:]):
+    for k, (w, b) in enumerate(zip(model.coefs_[1:], model.intercepts_[1:]), 2):
         cols = _columns(_templates_stage(f, tt, pred, V, H))[0]
-        pred = _predict_plain(np.ascontiguousarray(cols.T), w, b)
+        if k == len(model.coefs_) and model.transitions_ is not None:     # BIO + Viterbi
+            scores = np.stack([np.ascontiguousarray(w[:, c]).take(cols).sum(axis=1)
+                               for c in range(w.shape[1])], axis=1) + b
+            roles = _bio_roles(viterbi(scores, tt.sent_tok, model.transitions_,
+                                       model.start_scores_))
+            if model.cue_coef_ is not None:                              # hybrid cues
+                token = _predict_plain(np.ascontiguousarray(cols.T), model.cue_coef_,
+                                       model.cue_intercept_)
+                roles = np.where((roles == 1) | (token == 1), token, roles)
+            pred = roles
+        else:
+            pred = _predict_plain(np.ascontiguousarray(cols.T), w, b)
+    return pred
+
+
+@pytest.mark.parametrize("which", ["shipped", "hybrid"])
+def test_predict_tokens_matches_the_training_feature_path(which):
+    """The fast prediction path (transposed columns, shared sentence context, one gather
+    per model) gives the roles of the plain path the model was trained with."""
+    if which == "shipped":
+        model = load_model()
+    else:
+        model = AttributionTagger(max_iter=3, last_pass="hybrid", extended_features=True,
+                                  perceptron_epochs=2).fit([t for t, _ in _TOY],
+                                                           [a for _, a in _TOY])
+    text = (SEEDS / "000_115e26a926fc3e59.txt").read_text(encoding="utf-8")
+    tt = tokenize(text)
+    pred = _reference_roles(model, tt)
     np.testing.assert_array_equal(model.predict_tokens(tt), pred)
-    assert (pred != 0).any()
+    if which == "shipped":
+        assert (pred != 0).any()
+
+
+def _brute_force_path(scores, trans, start):
+    best = None
+    for seq in itertools.product(range(scores.shape[1]), repeat=len(scores)):
+        value = start[seq[0]] + sum(scores[i, t] for i, t in enumerate(seq)) + sum(
+            trans[a, b] for a, b in zip(seq, seq[1:]))
+        if best is None or value > best[0]:
+            best = (value, list(seq))
+    return best[1]
+
+
+@pytest.mark.parametrize("lengths", [[1], [3, 0, 2], [4, 1, 4, 2], [0], [2, 5]])
+def test_viterbi_equals_brute_force_per_segment(lengths):
+    rng = np.random.default_rng(len(lengths) * 10 + sum(lengths))
+    bounds = np.r_[0, np.cumsum(lengths)]
+    scores = rng.normal(size=(bounds[-1], 3))
+    trans, start = rng.normal(size=(3, 3)), rng.normal(size=3)
+    expected = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b > a:
+            expected += _brute_force_path(scores[a:b], trans, start)
+    assert viterbi(scores, bounds, trans, start).tolist() == expected
+
+
+@pytest.mark.parametrize(("text", "atts", "tags"), [
+    ("The minister said talks would resume.",
+     [{"cue": [(13, 17)], "source": [(0, 12)], "content": [(18, 36)]}],
+     ["B-SOURCE", "I-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "I-CONTENT", "O"]),
+    # two contents side by side: the second starts a new span
+    ("a b c", [{"content": [(0, 1)]}, {"content": [(2, 5)]}],
+     ["B-CONTENT", "B-CONTENT", "I-CONTENT"]),
+    ("Talks resumed.", [], ["O", "O", "O"]),                      # no attribution
+])
+def test_token_bio_tags(text, atts, tags):
+    tt = tokenize(text)
+    assert [BIO_TAGS[t] for t in token_bio(tt, atts)] == tags
+    assert _bio_roles(token_bio(tt, atts)).tolist() == [
+        ROLES.index(t.split("-")[-1]) if t != "O" else 0 for t in tags]
+
+
+@pytest.mark.parametrize("n_classes", [4, 7])
+def test_scores_match_the_plain_sum(n_classes):
+    rng = np.random.default_rng(n_classes)
+    coef = rng.normal(size=(500, n_classes)).astype(np.float32)
+    intercept = rng.normal(size=n_classes).astype(np.float32)
+    cols_t = rng.integers(0, 500, size=(40, 70)).astype(np.int32)
+    ref = np.stack([np.ascontiguousarray(coef[:, c]).take(cols_t.T).sum(axis=1)
+                    for c in range(n_classes)], axis=1) + intercept
+    np.testing.assert_array_equal(_scores(cols_t, coef, intercept), ref)
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 5])

@@ -79,11 +79,37 @@ def test_hedge_spans(text, expected):
     ('"We are ready," said a spokesman.', []),            # quoted: left to the tagger
     ("The drills will go ahead, said the states were wrong.", []),   # no speaker noun
     ("The drills will go ahead, said Kim Yo-jong.", []),    # names: left to the tagger
+    # a trailing reporting clause closes an unquoted sentence, whatever its own verb
+    ("The harbour stressed its plans would not change, the report said.",
+     [("said", "the report", "The harbour stressed its plans would not change")]),
+    ("Those talks are still continuing, he said.",
+     [("said", "he", "Those talks are still continuing")]),
+    ("The drills will go on, he said, and more will follow.", []),   # not at the end
+    ('"We are ready," he said.', []),                     # quoted: left to the tagger
 ])
 def test_rule_attributions(text, expected):
     found = [(text[a.cue[0]:a.cue[1]], text[a.source[0]:a.source[1]] if a.source else None,
               text[a.content[0][0]:a.content[0][1]]) for a in rule_attributions(text)]
     assert found == expected
+
+
+_THAT_VERBS = ("maintains", "said", "argued")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Harbor Town maintains that its ferries are safe.",
+     [("maintains", "Harbor Town", "that its ferries are safe")]),
+    ("The Council has also argued that the bridge is too old.",
+     [("has also argued", "The Council", "that the bridge is too old")]),
+    ("Harbor Town repaired the bridge that collapsed.", []),        # not a reporting verb
+    ("Residents in Harbor Town said that the bridge is old.", []),  # subject not a name
+])
+def test_verb_that_rule(text, expected):
+    found = [(text[a.cue[0]:a.cue[1]], text[a.source[0]:a.source[1]],
+              text[a.content[0][0]:a.content[0][1]])
+             for a in rule_attributions(text, that_verbs=_THAT_VERBS)]
+    assert found == expected
+    assert rule_attributions(text) == [] or expected == []       # off without verbs
 
 
 def test_rule_skips_a_dateline():

@@ -42,6 +42,12 @@ def register(subparsers) -> None:
     t.add_argument("--data", required=True, metavar="DIR", help="training folder")
     t.add_argument("--out", required=True, metavar="PATH", help="where to write the .npz model")
     t.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    t.add_argument("--last-pass", choices=("sgd", "hybrid", "perceptron"), default="sgd",
+                   help="last tagger pass: per-token classifier (default, the shipped "
+                        "model), BIO structured perceptron + Viterbi with the classifier's "
+                        "cues ('hybrid'), or the perceptron alone; see docs/evaluation.md")
+    t.add_argument("--extended-features", action="store_true",
+                   help="add suffix and cue-reach templates (model format 2 features)")
     t.set_defaults(run=_cmd_train_attributions)
 
 
@@ -124,7 +130,8 @@ def _cmd_train_attributions(args) -> int:
 
     t0 = time.perf_counter()
     docs = load_polnear(args.data)
-    model = AttributionTagger(random_state=args.seed)
+    model = AttributionTagger(random_state=args.seed, last_pass=args.last_pass,
+                              extended_features=args.extended_features)
     model.fit([text for _name, text, _atts in docs], [atts for _n, _t, atts in docs])
     out = model.to_npz(args.out)
     print(f"trained on {len(docs)} articles in {time.perf_counter() - t0:.0f} s; "
