@@ -1,6 +1,9 @@
+import json
+import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -72,6 +75,49 @@ def test_write_and_read_back(tmp_path, seed_analysis):
     # a second run into the same folder replaces the results, leaving no temporary files
     write_analysis(seed_analysis, out)
     assert sorted(p.name for p in out.iterdir()) == names
+
+
+def _cell(value) -> str:
+    """A table or CSV cell as comparable text: missing and empty alike, booleans lower-case,
+    numbers by value, lists as JSON."""
+    if isinstance(value, (list, tuple)):
+        return json.dumps(value)
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value)).lower()
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return repr(float(value))
+    return str(value)
+
+
+@pytest.mark.parametrize("name", ["sentences", "attributions", "hits", "articles"])
+def test_csv_reads_back_to_the_table(tmp_path, seed_analysis, name):
+    # Same values as the DataFrame: sentences with commas and quotation marks, booleans,
+    # empty strings, missing values, JSON-encoded content spans.
+    write_analysis(seed_analysis, tmp_path)
+    expected = seed_analysis.table(name)
+    csv = pd.read_csv(tmp_path / f"{name}.csv", dtype=str, keep_default_na=False)
+    assert list(csv.columns) == list(expected.columns)
+    assert len(csv) == len(expected) > 0
+    for column in expected.columns:
+        numeric = pd.api.types.is_numeric_dtype(expected[column]) and \
+            not pd.api.types.is_bool_dtype(expected[column])
+        got = [_cell(float(v)) if numeric and v else _cell(v) for v in csv[column]]
+        assert got == [_cell(v) for v in expected[column]], column
+
+
+def test_csv_quotes_text_with_commas_and_quotation_marks(tmp_path):
+    text = 'Officials said "we are ready, and waiting," on Monday.\nA plain, second line.'
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(json.dumps({"id": "q1", "outlet": "Demo", "text": text}) + "\n",
+                      encoding="utf-8")
+    analysis = analyze(corpus)
+    write_analysis(analysis, tmp_path / "out")
+    raw = (tmp_path / "out" / "sentences.csv").read_text(encoding="utf-8")
+    assert '"Officials said ""we are ready, and waiting,"" on Monday."' in raw
+    back = pd.read_csv(tmp_path / "out" / "sentences.csv")
+    assert back["text"].tolist() == analysis.sentences["text"].tolist()
 
 
 def test_skipped_inputs_are_recorded(tmp_path, seed_analysis):
