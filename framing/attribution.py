@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -109,18 +110,20 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
     raw = _merge_fragments(text, raw)
     sent_starts = [st for st, *_ in sentences]
     raw = [_subject_source(text, a, sent_starts) for a in raw]
-    raw = [_drop_circumstances(text, _drop_stray_fragments(text, _refine(text, a, quotes)))
+    reach = _quote_reach(quotes)
+    raw = [_drop_circumstances(text, _drop_stray_fragments(text, _refine(text, a, quotes, reach)))
            for a in raw]
     # a content the tagger found with no cue nearby stays only when it is long (PolNeAR
     # has cue-less contents; short ones are mostly tagging slips; tuned on dev); the voice
     # counts such contents only when they are real quotations (see is_speech)
     raw = [a for a in raw if a["content"] and (a["cue"] or _long_content(text, a))]
     out = []
+    q_starts, q_words = [q.start for q in quotes], {}
     for a in sorted(raw, key=lambda a: a["content"][0][0]):
         anchor = a["cue"][0] if a["cue"] else a["content"][0][0]
         a["sentence_index"] = max(bisect.bisect_right(sent_starts, anchor) - 1, 0)
         a["kind"] = content_kind(text, a["content"])
-        a["n_quoted_words"] = _n_quoted_words(text, a["content"], quotes)
+        a["n_quoted_words"] = _n_quoted_words(text, a["content"], quotes, q_starts, q_words)
         cue_text = text[a["cue"][0]:a["cue"][1]] if a["cue"] else ""
         a["cue_text"] = cue_text
         a["cue_lemma"], a["cue_category"] = cue_lemma(cue_text)
@@ -339,7 +342,9 @@ def _fix_structure(text: str, a: dict) -> dict:
             a["content"] = [c for c in a["content"] if c not in inner]
     if src is not None:
         src = a["source"] = _source_edges(text, src, a["content"])
-        m = _COORD_LEFT.search(text, max(0, src[0] - 60), src[0])
+        # the pattern ends in "and" and spaces: without them before the source, no match
+        m = (_COORD_LEFT.search(text, max(0, src[0] - 60), src[0])
+             if text[max(0, src[0] - 60):src[0]].rstrip().endswith("and") else None)
         if m and m.end() == src[0] and not any(c[0] < src[0] and m.start(1) < c[1]
                                                for c in a["content"]):
             a["source"] = src = (m.start(1), src[1])
@@ -396,14 +401,19 @@ def _merge_fragments(text: str, atts: list[dict]) -> list[dict]:
     while only a cue or a source ("he said") really interrupts a quotation."""
     marks = sorted([a["cue"] for a in atts if a["cue"]] +
                    [a["source"] for a in atts if a["source"]])
+    # a mark overlaps the gap (pe, s) when it starts before s and ends after pe: the marks
+    # starting before s are a prefix of ``marks``, and one of them ends after pe when their
+    # largest end does (bisection instead of a scan of every mark per gap)
+    m_starts = [m[0] for m in marks]
+    m_reach = list(itertools.accumulate((m[1] for m in marks), max))
     out = []
     for a in atts:
         spans = sorted(a["content"])
         merged = spans[:1]
         for s, e in spans[1:]:
             ps, pe = merged[-1]
-            gap = (pe, s)
-            interrupted = any(m[0] < gap[1] and gap[0] < m[1] for m in marks)
+            n = bisect.bisect_left(m_starts, s)           # marks with m[0] < s
+            interrupted = n > 0 and m_reach[n - 1] > pe
             if s - pe <= _MAX_GAP and "\n" not in text[pe:s] and not interrupted:
                 merged[-1] = (ps, max(pe, e))
             else:
@@ -418,12 +428,26 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _refine(text: str, a: dict, quotes) -> dict:
+def _quote_reach(quotes) -> list[int]:
+    """Running maximum of the quotations' ends (quotes are sorted by start)."""
+    return list(itertools.accumulate((q.end for q in quotes), max))
+
+
+def _refine(text: str, a: dict, quotes, reach: list[int] | None = None) -> dict:
     """Snap content edges to PolNeAR's conventions: whole quotations (marks included), no
-    sentence-final period outside quotation marks, no edge whitespace or commas."""
+    sentence-final period outside quotation marks, no edge whitespace or commas.
+
+    ``reach`` (:func:`_quote_reach` of ``quotes``) only skips quotations that cannot touch
+    a content: those before the first whose running end passes the content's start, and
+    those from the first starting at or after its (current) end."""
+    if reach is None:
+        reach = _quote_reach(quotes)
     spans = []
     for s, e in sorted(a["content"]):
-        for q in quotes:
+        for j in range(bisect.bisect_right(reach, s), len(quotes)):
+            q = quotes[j]
+            if q.start >= e:             # sorted by start; ``e`` only grows on an overlap
+                break
             # a content that covers most of a quotation takes all of it, marks included
             if q.start < e and s < q.end:
                 inside = min(e, q.end) - max(s, q.start)
@@ -526,7 +550,7 @@ def content_kind(text: str, spans: Sequence[tuple[int, int]]) -> str:
     kinds = []
     for s, e in spans:
         frag = text[s:e].strip().strip(",.;:").strip()
-        marks = sum(frag.count(c) for c in _QUOTE_CHARS)
+        marks = frag.count('"') + frag.count("“") + frag.count("”")      # _QUOTE_CHARS
         if (len(frag) >= 2 and frag[0] in "“\"" and frag[-1] in "”\"" and marks == 2):
             kinds.append("direct")
         elif marks or ("‘" in frag or "’" in frag) and _SINGLE_QUOTE.search(frag):
@@ -540,9 +564,16 @@ def content_kind(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "indirect"
 
 
-def _n_quoted_words(text: str, spans, quotes) -> int:
+def _n_quoted_words(text: str, spans, quotes, starts: list[int] | None = None,
+                    counts: dict | None = None) -> int:
+    """Words inside the quotations that lie within ``spans``; ``starts`` (the quotations'
+    starts) and ``counts`` (a memo of words per quotation index) may be shared by the
+    attributions of one text."""
     from framing.quotes import n_words
-    starts = [q.start for q in quotes]          # quotes are sorted by start
+    if starts is None:
+        starts = [q.start for q in quotes]      # quotes are sorted by start
+    if counts is None:
+        counts = {}
     inside = set()
     for s, e in spans:
         k = bisect.bisect_left(starts, s)
@@ -552,8 +583,11 @@ def _n_quoted_words(text: str, spans, quotes) -> int:
             k += 1
     n = 0
     for k in inside:
-        a, b = quotes[k].inner
-        n += n_words(text[a:b])
+        c = counts.get(k)
+        if c is None:
+            a, b = quotes[k].inner
+            c = counts[k] = n_words(text[a:b])
+        n += c
     return n
 
 
@@ -649,8 +683,10 @@ _NOMINAL_BACKREF = re.compile(
     r"envoy|diplomat|ambassador|leader|president|minister|spokesman|spokeswoman|group|"
     r"party|newspaper|commission|military|government|source|institute|committee|"
     r"campaign|council)$", re.IGNORECASE)
+# the word-start check follows the capital (not "(?<![\w-])" first), so the regex engine
+# skips to capitals in C; the matches are the same
 _PERSON_NAME = re.compile(
-    r"(?<![\w-])([A-Z][a-z]+(?:-[A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z]+)?){1,2})(?![\w-])")
+    r"([A-Z](?<![\w-].)[a-z]+(?:-[A-Za-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z]+)?){1,2})(?![\w-])")
 _DET = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
@@ -862,14 +898,20 @@ def _resolve_in_text(text: str, before: int, want: str, surname: str | None = No
     if want == "nonperson":
         return None
     best = None
-    for m in reversed(_person_names_before(text, before)):     # the last fitting one
-        name = m.group(1)
-        if surname and surname not in name.split() and not name.startswith(surname + " "):
-            continue
-        if len(name.split()) < 2 or name.split()[0] in _NOT_NAMES:
-            continue
-        best = m
-        break
+    matches, k, last_fit = _person_names_upto(text, before)
+    if not surname and last_fit is not None:
+        j = last_fit[k - 1] if k else -1        # the last fitting one, looked up
+        best = matches[j] if j >= 0 else None
+    else:
+        for j in range(k - 1, -1, -1):          # the last fitting one
+            m = matches[j]
+            name = m.group(1)
+            if surname and surname not in name.split() and not name.startswith(surname + " "):
+                continue
+            if not _fits_name(name):
+                continue
+            best = m
+            break
     if best is None:
         return None
     name = best.group(1)
@@ -884,6 +926,11 @@ def _resolve_in_text(text: str, before: int, want: str, surname: str | None = No
     return name, role, typ, country
 
 
+def _fits_name(name: str) -> bool:
+    parts = name.split()
+    return not (len(parts) < 2 or parts[0] in _NOT_NAMES)
+
+
 def _person_names_before(text: str, before: int) -> list[re.Match]:
     """``list(_PERSON_NAME.finditer(text, 0, before))``, from one scan of the whole text per
     article (pronoun sources call this once each; a scan per call was quadratic).
@@ -891,19 +938,35 @@ def _person_names_before(text: str, before: int) -> list[re.Match]:
     A scan stopping at ``before`` finds the same matches as the whole-text scan up to there
     unless a match could end exactly at ``before`` (a letter right before it) or a
     whole-text match straddles it; then it scans the prefix as before."""
-    if before > 0 and text[before - 1].isalpha():
-        return list(_PERSON_NAME.finditer(text, 0, before))
-    matches, ends = _person_names(text)
-    k = bisect.bisect_right(ends, before)
-    if k < len(matches) and matches[k].start() < before:      # straddles ``before``
-        return list(_PERSON_NAME.finditer(text, 0, before))
+    matches, k, _last_fit = _person_names_upto(text, before)
     return matches[:k]
 
 
+def _person_names_upto(text: str, before: int
+                       ) -> tuple[list[re.Match], int, list[int] | None]:
+    """:func:`_person_names_before` as ``matches[:k]`` without the copy, with
+    ``last_fit[j]``, the index of the last match at or before ``j`` that :func:`_fits_name`
+    (-1 if none), when the matches are the whole-text scan's (None otherwise)."""
+    if before > 0 and text[before - 1].isalpha():
+        matches = list(_PERSON_NAME.finditer(text, 0, before))
+        return matches, len(matches), None
+    matches, ends, last_fit = _person_names(text)
+    k = bisect.bisect_right(ends, before)
+    if k < len(matches) and matches[k].start() < before:      # straddles ``before``
+        matches = list(_PERSON_NAME.finditer(text, 0, before))
+        return matches, len(matches), None
+    return matches, k, last_fit
+
+
 @functools.lru_cache(maxsize=4)
-def _person_names(text: str) -> tuple[list[re.Match], list[int]]:
+def _person_names(text: str) -> tuple[list[re.Match], list[int], list[int]]:
     matches = list(_PERSON_NAME.finditer(text))
-    return matches, [m.end() for m in matches]
+    last_fit, j = [], -1
+    for i, m in enumerate(matches):
+        if _fits_name(m.group(1)):
+            j = i
+        last_fit.append(j)
+    return matches, [m.end() for m in matches], last_fit
 
 
 _NOT_NAMES = frozenset("The A An In On At And But According North South United Earlier Former "
@@ -979,6 +1042,11 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
     quotes = quote_spans(text)
     hedges = hedge_spans(text, _hedge_forms())
     all_content = sorted((s, e) for a in atts for s, e in a["content"])
+    # "is a position inside some content" by bisection: the content spans starting at or
+    # before it are a prefix of all_content; one of them reaches past it when their
+    # largest end does (instead of a scan of every content per quotation and hedge)
+    c_starts = [s for s, _e in all_content]
+    c_reach = list(itertools.accumulate((e for _s, e in all_content), max))
     speech = [is_speech(a) for a in atts]
     imp_hedge = [_impersonal_hedge(a) for a in atts]
     cues = sorted(a["cue"][0] for a, sp in zip(atts, speech) if sp and a["cue"])
@@ -1013,17 +1081,18 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
     n_added, prev_start = 0, -1
     for k, (start, end) in enumerate(sentences):
         apparatus = kinds is not None and kinds[k] in _NO_VOICE_KINDS
-        size = max(1, len(text[start:end].strip()))
         cands = []
         hedged = False
         while n_added < len(order) and ext[order[n_added]][0] < end:
             active.append(order[n_added])
             n_added += 1
         if start >= prev_start:
-            active = [i for i in active if ext[i][1] > start]
+            if active:
+                active = [i for i in active if ext[i][1] > start]
         else:                                   # out of order: start again from all seen
             active = order[:n_added]
         prev_start = start
+        size = max(1, len(text[start:end].strip())) if active else 1    # only used below
         for i in active:
             lo, hi = ext[i]
             if lo >= end or hi <= start:
@@ -1049,14 +1118,17 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
             row.update(voice=voice, source=a.get("source_name", ""),
                        source_type=a.get("source_type", ""), cue=a.get("cue_lemma", ""),
                        cue_category=a.get("cue_category", ""))
-        for q in quotes[bisect.bisect_left(q_starts, start):bisect.bisect_left(q_starts, end)]:
+        for q in (quotes[bisect.bisect_left(q_starts, start):bisect.bisect_left(q_starts, end)]
+                  if quotes else ()):
             if start <= q.start < end:
-                inside = any(s <= q.start and q.end <= e + 1 for s, e in all_content)
+                n = bisect.bisect_right(c_starts, q.start)      # contents with s <= q.start
+                inside = n > 0 and c_reach[n - 1] + 1 >= q.end
                 if is_scare_quote(text, q, in_content=inside):
                     row["scare_quote"] = True
-        for hs, _he, _form in hedges[bisect.bisect_left(h_starts, start):
-                                     bisect.bisect_left(h_starts, end)]:
-            if start <= hs < end and not any(s <= hs < e for s, e in all_content):
+        for hs, _he, _form in (hedges[bisect.bisect_left(h_starts, start):
+                                      bisect.bisect_left(h_starts, end)] if hedges else ()):
+            n = bisect.bisect_right(c_starts, hs)               # contents with s <= hs
+            if start <= hs < end and not (n > 0 and c_reach[n - 1] > hs):
                 row["hedged"] = True
         rows.append(row)
     return rows

@@ -56,8 +56,9 @@ O, CUE, SOURCE, CONTENT = range(4)
 BIO_TAGS = ("O", "B-CUE", "I-CUE", "B-SOURCE", "I-SOURCE", "B-CONTENT", "I-CONTENT")
 
 # Words (with internal hyphens/apostrophes), initialisms ("U.S."), numbers, single symbols.
+# (The initialism is (?:[A-Za-z]\.){2,} spelt out: the same matches, a faster scan.)
 TOKEN_RE = re.compile(
-    r"(?:[A-Za-z]\.){2,}|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+    r"[A-Za-z]\.[A-Za-z]\.(?:[A-Za-z]\.)*|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 
 OPEN_QUOTES = "“«"
 CLOSE_QUOTES = "”»"
@@ -162,16 +163,9 @@ def tokenize(text: str, sentences: Sequence[tuple[int, int, int]] | None = None)
         from framing.sentences import split_text
         sentences = split_text(text)
     words = TOKEN_RE.findall(text)
-    # every non-space character belongs to a token, so only whitespace separates them and
-    # each token is the next occurrence of its string (cheaper than a match object each)
-    offsets = []
-    find, append, pos = text.find, offsets.append, 0
-    for w in words:
-        pos = find(w, pos)
-        append(pos)
-        pos += len(w)
-    starts = np.array(offsets, dtype=np.int64)
-    ends = starts + np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    starts = _token_starts(text, words, lens)
+    ends = starts + lens
     sents = list(sentences) or [(0, len(text), 0)]
     s_starts = np.array([s[0] for s in sents], dtype=np.int64)
     s_para = np.array([s[2] for s in sents], dtype=np.int64)
@@ -180,6 +174,44 @@ def tokenize(text: str, sentences: Sequence[tuple[int, int, int]] | None = None)
     sent_tok = np.searchsorted(sent, np.arange(len(sents) + 1), side="left")
     inq, qmark = _quote_state(text, words, starts, para)
     return TokenTable(text, starts, ends, words, sent, para, sents, sent_tok, inq, qmark)
+
+
+_ASCII_SPACE = np.array([chr(i).isspace() for i in range(128)])
+
+
+def _token_starts(text: str, words: list, lens: np.ndarray) -> np.ndarray:
+    """Character offset of every token of ``TOKEN_RE.findall(text)``.
+
+    Every non-space character belongs to a token (``[^\\w\\s]`` takes any other), so only
+    whitespace separates tokens: the k-th token starts at the non-space character that
+    follows the characters of the tokens before it. ``\\s`` of a str pattern is
+    ``str.isspace``, tested here per code point without a Python loop per token.
+    """
+    n = len(words)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:          # lone surrogates: find each token in turn
+        offsets = []
+        find, append, pos = text.find, offsets.append, 0
+        for w in words:
+            pos = find(w, pos)
+            append(pos)
+            pos += len(w)
+        return np.array(offsets, dtype=np.int64)
+    if text.isascii():
+        space = _ASCII_SPACE[codes]
+    else:
+        space = np.zeros(len(codes), dtype=bool)
+        low = codes < 128
+        space[low] = _ASCII_SPACE[codes[low]]
+        high = np.flatnonzero(~low)
+        kinds, inv = np.unique(codes[high], return_inverse=True)
+        space[high] = np.array([chr(c).isspace() for c in kinds.tolist()], dtype=bool)[inv]
+    before = np.zeros(n, dtype=np.int64)        # characters of the tokens before each one
+    np.cumsum(lens[:-1], out=before[1:])
+    return np.flatnonzero(~space)[before]
 
 
 _QUOTE_MARK = re.compile('["“”«»]')
@@ -292,6 +324,29 @@ def _add_info(info: dict, w: str, vocab: dict, lex: CueLexicon) -> int:
     return packed
 
 
+def _add_infos(info: dict, words: list, vocab: dict, lex: CueLexicon) -> list[int]:
+    """:func:`_add_info` of each word (a word repeated in ``words`` is packed once)."""
+    get = info.get
+    forms_get, vocab_get = lex.forms.get, vocab.get
+    cat_index, multi = _category_index(lex), _multi_forms(lex)
+    crc32, suf_mask = zlib.crc32, (1 << _SUF_BITS) - 1
+    out = []
+    for w in words:
+        packed = get(w)
+        if packed is None:
+            lw = w.lower()
+            form = forms_get(lw)
+            # the same bits as _add_info (suffix bucket: _suffix_bucket)
+            packed = (vocab_get(lw, 0) | _shape(w) << _SHAPE_AT
+                      | (cat_index[form[1]] if form else 0) << _LEX_AT
+                      | (1 if lw in multi else 0) << _MULTI_AT
+                      | (crc32(lw[-3:].encode("utf-8")) & suf_mask) << _SUF_AT)
+            if len(info) < 500_000:
+                info[w] = packed
+        out.append(packed)
+    return out
+
+
 _MULTI: dict[int, tuple[CueLexicon, dict]] = {}
 _CAT_INDEX: dict[int, tuple[CueLexicon, dict]] = {}
 
@@ -316,6 +371,21 @@ def _multi_forms(lex: CueLexicon) -> dict:
                 multi.setdefault(parts[0], []).append((form, len(parts)))
         hit = (lex, multi)
         _MULTI[id(lex)] = hit
+    return hit[1]
+
+
+_MULTI_PARTS: dict[int, tuple[CueLexicon, dict]] = {}
+
+
+def _multi_parts(lex: CueLexicon) -> dict:
+    """:func:`_multi_forms` with each form's words after the first: first word ->
+    [(form, n words, (second word, ...))] in the same order (cached per lexicon)."""
+    hit = _MULTI_PARTS.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        parts = {first: [(form, k, tuple(form.split(" ")[1:])) for form, k in forms]
+                 for first, forms in _multi_forms(lex).items()}
+        hit = (lex, parts)
+        _MULTI_PARTS[id(lex)] = hit
     return hit[1]
 
 
@@ -365,15 +435,15 @@ def _mixt(cols: tuple, domains: tuple, size: int) -> np.ndarray:
         table = _mix(*(c if isinstance(c, int) else next(grid) for c in cols),
                      size=size).astype(np.int32)
         _MIX_TABLES[key] = table
-    idx = None
-    for c, d in zip(cols, domains):
-        if isinstance(c, int):
-            continue
-        if idx is None:
-            idx = c.astype(np.int64)
-        else:
-            idx *= d
-            idx += c
+    arrays = [(c, d) for c, d in zip(cols, domains) if d]
+    if len(arrays) == 1:
+        return table.take(arrays[0][0])
+    # mixed radix: the first multiplication makes the (int64) index array, no copy first
+    idx = np.multiply(arrays[0][0], arrays[1][1], dtype=np.int64)
+    idx += arrays[1][0]
+    for c, d in arrays[2:]:
+        idx *= d
+        idx += c
     return table.take(idx)
 
 
@@ -413,8 +483,9 @@ def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon, *,
     words = tt.words
     # one C-level lookup per token; only word types never seen before go through Python
     packed = np.fromiter(map(get, words, repeat(-1)), dtype=np.int64, count=n)
-    for i in np.flatnonzero(packed < 0).tolist():
-        packed[i] = get(words[i]) or _add_info(info, words[i], vocab, lex)
+    new = np.flatnonzero(packed < 0)
+    if len(new):
+        packed[new] = _add_infos(info, [words[i] for i in new.tolist()], vocab, lex)
     wid = packed & ((1 << _WID_BITS) - 1)
     shape = (packed >> _SHAPE_AT) & 0xFF
     lex_ids = (packed >> _LEX_AT) & 0xFF
@@ -423,9 +494,14 @@ def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon, *,
     if len(starts_multi):                      # a token may start a multi-word cue form
         multi = _multi_forms(lex)
         cat_index = _category_index(lex)
+        parts = _multi_parts(lex)
         for i in starts_multi.tolist():
-            for form, k in multi.get(words[i].lower(), ()):
-                if i + k <= n and " ".join(w.lower() for w in words[i:i + k]) == form:
+            nxt = words[i + 1].lower() if i + 1 < n else None
+            for form, k, rest in parts.get(words[i].lower(), ()):
+                # tokens hold no spaces, so the joined words equal the form exactly when
+                # the words equal its parts; the second word rules most forms out at once
+                if i + k <= n and rest[0] == nxt and \
+                        all(w.lower() == r for w, r in zip(words[i + 2:i + k], rest[1:])):
                     lex_ids[i:i + k] = cat_index[lex.forms[form][1]]
     idx = np.arange(n)
     s_first = tt.sent_tok[tt.sent] if n else idx
@@ -471,8 +547,8 @@ def _lex_context(lex_ids: np.ndarray, hedge: int, tt: TokenTable, shape: np.ndar
     has_r = (nxt <= s_last) & (nxt < _BIG)
     last = np.where(has_l, last, 0)
     nxt = np.where(has_r, nxt, 0)
-    dl = np.where(has_l, _DIST_BUCKETS[np.clip(idx - last, 0, 20)], 7)
-    dr = np.where(has_r, _DIST_BUCKETS[np.clip(nxt - idx, 0, 20)], 7)
+    dl = np.where(has_l, _DIST_BUCKETS[np.minimum(idx - last, 20)], 7)
+    dr = np.where(has_r, _DIST_BUCKETS[np.minimum(np.maximum(nxt - idx, 0), 20)], 7)
     cl = np.where(has_l, np.minimum(commas - commas[last], 2), 3)
     cr = np.where(has_r, np.minimum(commas[nxt] - commas, 2), 3)
     return dl, dr, cl, cr
@@ -586,11 +662,13 @@ def _sentence_context(tt: TokenTable, shape: np.ndarray) -> tuple:
     n_sent = len(tt.sent_bounds)
     sent_para = np.array([s[2] for s in tt.sent_bounds] or [0], dtype=np.int64)
     same = (sent_para[1:] == sent_para[:-1]).astype(np.int64)
-    same_prev = np.r_[0, same]
-    same_next = np.r_[same, 0]
+    zero = np.zeros(1, dtype=np.int64)
+    same_prev = np.concatenate((zero, same))
+    same_next = np.concatenate((same, zero))
     size = np.maximum(np.diff(tt.sent_tok), 1)
-    return (idx, s_first, s_last, commas, n_sent, same_prev[tt.sent], same_next[tt.sent],
-            size, tt.sent + 1)
+    # per sentence (the paragraph goes on before / after it), gathered per token later
+    return (idx, s_first, s_last, commas, n_sent, same_prev, same_next, size, tt.sent + 1,
+            tt.sent)
 
 
 _BIG = 10 ** 9
@@ -608,31 +686,34 @@ def _cue_context(pred: np.ndarray, tt: TokenTable, shape: np.ndarray,
     """
     if ctx is None:
         ctx = _sentence_context(tt, shape)
-    idx, s_first, s_last, commas, n_sent, prev_ok, next_ok, size, sent1 = ctx
+    idx, s_first, s_last, commas, n_sent, same_prev, same_next, size, sent1, sent = ctx
     is_cue = pred == CUE
-    # nearest cue at/before and at/after each token within its sentence (-1: none)
+    # nearest cue at/before and at/after each token within its sentence
     last = np.maximum.accumulate(np.where(is_cue, idx, -_BIG))
     nxt = np.minimum.accumulate(np.where(is_cue, idx, _BIG)[::-1])[::-1]
     has_l = last >= s_first
-    has_r = (nxt <= s_last) & (nxt < _BIG)
-    last = np.where(has_l, last, 0)          # 0: a safe index where there is no cue
-    nxt = np.where(has_r, nxt, 0)
-    dl = np.where(has_l, _DIST_BUCKETS[np.clip(idx - last, 0, 20)], 7)
-    dr = np.where(has_r, _DIST_BUCKETS[np.clip(nxt - idx, 0, 20)], 7)
+    has_r = nxt <= s_last                    # so nxt < _BIG
+    # where there is no cue, a safe index (its values are masked out below); the token
+    # itself on the right keeps nxt - idx >= 0
+    last = np.where(has_l, last, 0)
+    nxt = np.where(has_r, nxt, idx)
+    dl = np.where(has_l, _DIST_BUCKETS[np.minimum(idx - last, 20)], 7)
+    dr = np.where(has_r, _DIST_BUCKETS[np.minimum(nxt - idx, 20)], 7)
     cl = np.where(has_l, np.minimum(commas - commas[last], 2), 3)
     cr = np.where(has_r, np.minimum(commas[nxt] - commas, 2), 3)
     srcs = np.cumsum(pred == SOURCE)
-    sl = (has_l & (srcs > srcs[last])).astype(np.int64)
-    sr = (has_r & (srcs[nxt] > srcs)).astype(np.int64)
+    sl = has_l & (srcs > srcs[last])         # bool: the same 0/1 ids as ints
+    sr = has_r & (srcs[nxt] > srcs)
+    # cue_sent[s + 1]: sentence s holds a predicted cue (0 and n_sent + 1: none)
     cue_sent = np.minimum(np.bincount(sent1[is_cue], minlength=n_sent + 2), 1)
     here = cue_sent[sent1]
-    prev = cue_sent[sent1 - 1] * prev_ok
-    nextc = cue_sent[sent1 + 1] * next_ok
+    prev = (cue_sent[:n_sent] * same_prev)[sent]
+    nextc = (cue_sent[2:] * same_next)[sent]
     # share of the sentence predicted as content (0, <1/3, <2/3, more)
-    con_sent = np.bincount(sent1 - 1, weights=pred == CONTENT, minlength=n_sent + 1)
+    con_sent = np.bincount(sent, weights=pred == CONTENT, minlength=n_sent + 1)
     share = con_sent[:n_sent] / size
     share_b = np.where(share == 0, 0, np.minimum((share * 3).astype(np.int64) + 1, 3))
-    return dl, dr, cl, cr, sl, sr, here, prev, nextc, share_b[sent1 - 1]
+    return dl, dr, cl, cr, sl, sr, here, prev, nextc, share_b[sent]
 
 
 def _templates_stage(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, H: int):
@@ -643,29 +724,19 @@ def _templates_stage(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, 
 def _templates_extra(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, H: int,
                      ctx: tuple | None = None):
     """The templates a stacked pass adds to pass 1's (their ids follow pass 1's columns);
-    ``ctx``: :func:`_sentence_context`, when the caller has it."""
-    t: list[tuple[np.ndarray, int]] = []
+    ``ctx``: :func:`_sentence_context`, when the caller has it. The templates of small-range
+    columns come out of tables (:func:`_tabulated`), the others are hashed per token."""
     n = len(pred)
     padded = _padded(pred, 4, 2)
     p = [padded[2 + k:2 + k + n] for k in (-2, -1, 0, 1, 2)]     # _shift(pred, k, 4)
-    for k in range(5):
-        t.append((p[k], 5))
-    t.append((p[1] * 5 + p[2], 25))
-    t.append((p[2] * 5 + p[3], 25))
-    t.append((p[0] * 25 + p[1] * 5 + p[2], 125))
-    t.append((p[2] * 25 + p[3] * 5 + p[4], 125))
+    t = _tabulated(_pred_window_templates, p, (5, 5, 5, 5, 5))
     dl, dr, cl, cr, sl, sr, here, prev, nextc, share = _cue_context(pred, tt, f.shape, ctx)
-    t.append((dl * 8 + dr, 64))
-    t.append(((dl * 8 + dr) * 3 + f.inq, 192))
-    t.append((((cl * 4 + cr) * 2 + sl) * 2 + sr, 64))
-    t.append(((((cl * 4 + cr) * 2 + sl) * 2 + sr) * 3 + f.inq, 192))
-    t.append((((cl * 4 + cr) * 8 + dl) * 8 + dr, 1024))
-    t.append((here * 12 + prev * 6 + nextc * 3 + f.inq, 24))
-    t.append((((here * 2 + prev) * 2 + nextc) * 2 + f.para_q, 16))
-    t.append((share * 4 * 5 + f.inq * 5 + p[2], 60))
+    t += _tabulated(_cue_distance_templates, (dl, dr, cl, cr, sl, sr, f.inq),
+                    (8, 8, 4, 4, 2, 2, 3))
+    t += _tabulated(_cue_sentence_templates,
+                    (here, prev, nextc, f.inq, f.para_q, share, p[2], f.sent_q),
+                    (2, 2, 2, 3, 2, 4, 5, 3))
     sh = _N_SHAPES
-    t.append((_mixt((share, here, prev, nextc, f.inq, f.sent_q, 6),
-                    (4, 2, 2, 2, 3, 3, None), 4096), 4096))
     t.append((_mixt((f.wid, dl, 4), (V, 8, None), H), H))
     t.append((_mixt((f.wid, dr, 5), (V, 8, None), H), H))
     t.append((_mixt((f.wid, cl, cr, 7), (V, 4, 4, None), H), H))
@@ -673,6 +744,62 @@ def _templates_extra(f: BaseFeatures, tt: TokenTable, pred: np.ndarray, V: int, 
     t.append((_mixt((p[2], f.shape, dl, dr), (5, sh, 8, 8), 4096), 4096))
     t.append((_mixt((f.wid, p[1], p[3]), (V, 5, 5), H), H))
     return t
+
+
+def _pred_window_templates(p_2, p_1, p0, p1, p2):
+    """The previous pass's roles at -2..+2 (5: padding), alone, in pairs and in triples."""
+    p = (p_2, p_1, p0, p1, p2)
+    t = [(p[k], 5) for k in range(5)]
+    t.append((p[1] * 5 + p[2], 25))
+    t.append((p[2] * 5 + p[3], 25))
+    t.append((p[0] * 25 + p[1] * 5 + p[2], 125))
+    t.append((p[2] * 25 + p[3] * 5 + p[4], 125))
+    return t
+
+
+def _cue_distance_templates(dl, dr, cl, cr, sl, sr, inq):
+    """Distances and commas to the nearest predicted cues (:func:`_cue_context`)."""
+    return [(dl * 8 + dr, 64),
+            ((dl * 8 + dr) * 3 + inq, 192),
+            ((((cl * 4 + cr) * 2 + sl) * 2 + sr), 64),
+            (((((cl * 4 + cr) * 2 + sl) * 2 + sr) * 3 + inq), 192),
+            ((((cl * 4 + cr) * 8 + dl) * 8 + dr), 1024)]
+
+
+def _cue_sentence_templates(here, prev, nextc, inq, para_q, share, p0, sent_q):
+    """Predicted cues in this / the previous / the next sentence, the sentence's share of
+    predicted content, with the quotation state."""
+    return [(here * 12 + prev * 6 + nextc * 3 + inq, 24),
+            ((((here * 2 + prev) * 2 + nextc) * 2 + para_q), 16),
+            (share * 4 * 5 + inq * 5 + p0, 60),
+            (_mixt((share, here, prev, nextc, inq, sent_q, 6), (4, 2, 2, 2, 3, 3, None), 4096),
+             4096)]
+
+
+_TEMPLATE_TABLES: dict[tuple, tuple[np.ndarray, list]] = {}
+
+
+def _tabulated(build, cols, domains: tuple) -> list[tuple[np.ndarray, int]]:
+    """``build(*cols)`` (a list of (ids, size) templates of small-range int columns) by one
+    table lookup: the templates are evaluated once per process on every combination of
+    values (``domains``: each column's number of values), so the ids are those of ``build``
+    itself, and per article only the combination's number is computed and gathered."""
+    key = (build, domains)
+    hit = _TEMPLATE_TABLES.get(key)
+    if hit is None:
+        grid = np.indices(domains).reshape(len(domains), -1)
+        templates = build(*grid)
+        hit = (np.stack([np.asarray(ids, dtype=np.int64) for ids, _ in templates]),
+               [size for _, size in templates])
+        _TEMPLATE_TABLES[key] = hit
+    table, sizes = hit
+    code = cols[0] * domains[1]
+    code += cols[1]
+    for c, d in zip(cols[2:], domains[2:]):
+        code *= d
+        code += c
+    block = table.take(code, axis=1)
+    return [(block[j], size) for j, size in enumerate(sizes)]
 
 
 def _columns(templates, offset: int = 0) -> tuple[np.ndarray, int]:
@@ -1324,9 +1451,9 @@ def _runs(roles: np.ndarray, code: int, breaks: np.ndarray) -> list[tuple[int, i
         return []
     idx = np.flatnonzero(mask)
     # a run ends where the next token is not in the mask or a break starts there
-    cut = np.flatnonzero((np.diff(idx) != 1) | breaks[idx[1:]])
-    starts = np.r_[idx[0], idx[cut + 1]]
-    ends = np.r_[idx[cut], idx[-1]] + 1
+    cut = np.flatnonzero(((idx[1:] - idx[:-1]) != 1) | breaks[idx[1:]])
+    starts = np.concatenate((idx[:1], idx[cut + 1]))
+    ends = np.concatenate((idx[cut], idx[-1:])) + 1
     return list(zip(starts.tolist(), ends.tolist()))
 
 
@@ -1344,8 +1471,9 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
     if n == 0:
         return []
     roles = smooth_roles(tt, roles)
-    sent_break = np.r_[True, tt.sent[1:] != tt.sent[:-1]]
-    para_break = np.r_[True, tt.para[1:] != tt.para[:-1]]
+    true = np.ones(1, dtype=bool)
+    sent_break = np.concatenate((true, tt.sent[1:] != tt.sent[:-1]))
+    para_break = np.concatenate((true, tt.para[1:] != tt.para[:-1]))
     cues = _runs(roles, CUE, sent_break)
     sources = _runs(roles, SOURCE, sent_break)
     contents = _runs(roles, CONTENT, para_break)
@@ -1433,23 +1561,36 @@ def smooth_roles(tt: TokenTable, roles: np.ndarray, *, max_gap: int = 2,
     r = roles.copy()
     # a source broken by one or two unlabelled tokens ("The former | first | lady") is one
     # source: the decoder keeps only the run nearest the cue
+    # (the gaps between consecutive source tokens are disjoint, so all are checked at once:
+    # a gap is all unlabelled when the count of labelled tokens does not grow across it)
     is_src = np.flatnonzero(r == SOURCE)
     if len(is_src) > 1:
         gaps = np.diff(is_src)
-        for k in np.flatnonzero((gaps > 1) & (gaps <= _SRC_GAP + 1)):
+        k = np.flatnonzero((gaps > 1) & (gaps <= _SRC_GAP + 1))
+        if len(k):
             a, b = is_src[k], is_src[k + 1]
-            if tt.sent[a] == tt.sent[b] and (r[a + 1:b] == O).all() and \
-                    tt.words[a].lower() not in _GLUE and tt.words[b].lower() not in _GLUE:
-                r[a + 1:b] = SOURCE
+            n_lab = np.cumsum(r != O)
+            k = np.flatnonzero((tt.sent[a] == tt.sent[b]) & (n_lab[b - 1] == n_lab[a]))
+            words = tt.words
+            fill = [j for j, i, e in zip(k.tolist(), a[k].tolist(), b[k].tolist())
+                    if words[i].lower() not in _GLUE and words[e].lower() not in _GLUE]
+            a, b = a[fill], b[fill]
+            for d in range(1, _SRC_GAP + 1):
+                r[(a + d)[a + d < b]] = SOURCE
     is_con = np.flatnonzero(r == CONTENT)
     if not len(is_con):
         return r
-    # gaps between consecutive content tokens
+    # gaps between consecutive content tokens (disjoint, so all are checked at once: a gap
+    # is all unlabelled when the count of labelled tokens does not grow across it)
     gaps = np.diff(is_con)
-    for k in np.flatnonzero((gaps > 1) & (gaps <= max_gap + 1)):
+    k = np.flatnonzero((gaps > 1) & (gaps <= max_gap + 1))
+    if len(k):
         a, b = is_con[k], is_con[k + 1]
-        if tt.para[a] == tt.para[b] and (r[a + 1:b] == O).all():
-            r[a + 1:b] = CONTENT
+        n_lab = np.cumsum(r != O)
+        fill = (tt.para[a] == tt.para[b]) & (n_lab[b - 1] == n_lab[a])
+        a, b = a[fill], b[fill]
+        for d in range(1, max_gap + 1):
+            r[(a + d)[a + d < b]] = CONTENT
     # edges
     sent_first = tt.sent_tok[:-1]
     sent_last = tt.sent_tok[1:] - 1
@@ -1461,13 +1602,16 @@ def smooth_roles(tt: TokenTable, roles: np.ndarray, *, max_gap: int = 2,
     labelled = np.flatnonzero(r != O)
     first_lab = labelled[np.minimum(np.searchsorted(labelled, firsts), len(labelled) - 1)]
     last_lab = labelled[np.maximum(np.searchsorted(labelled, lasts, side="right") - 1, 0)]
-    for f, l, first, last in zip(firsts.tolist(), lasts.tolist(), first_lab.tolist(),
-                                 last_lab.tolist()):
+    # their roles too: a repair never changes a sentence's first or last labelled token
+    first_con = (r[first_lab] == CONTENT).tolist()
+    last_con = (r[last_lab] == CONTENT).tolist()
+    for f, l, first, last, fc, lc in zip(firsts.tolist(), lasts.tolist(), first_lab.tolist(),
+                                         last_lab.tolist(), first_con, last_con):
         if l < f:
             continue
-        if r[first] == CONTENT and 0 < first - f <= max_edge:
+        if fc and 0 < first - f <= max_edge:
             r[f:first] = CONTENT
-        if r[last] == CONTENT and last < l:
+        if lc and last < l:
             end = l
             # the sentence-final period stays out unless a closing quote follows it
             if words[l] in ".!?" or (words[l] in '"”’' and l - 1 > last and

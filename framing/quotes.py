@@ -19,6 +19,7 @@ learned tagger (:mod:`framing.attribution_model`).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -105,6 +106,18 @@ _LABELLING = re.compile(
     r"(?:calls?|called|dubs?|terms?))\s*$", re.IGNORECASE)
 
 
+_LABEL_ENDS = ("called", "dubbed", "termed", "branded", "labeled", "labelled", "its", "their",
+               "call", "calls", "dub", "dubs", "term", "terms")
+
+
+def _may_label(before: str) -> bool:
+    """False when ``_LABELLING`` cannot match ``before``: it ends in one of _LABEL_ENDS and
+    spaces. İ, ı and ſ match i and s case-insensitively but lower-case to other letters, so
+    with them the regex decides."""
+    return (before.rstrip().lower().endswith(_LABEL_ENDS)
+            or "İ" in before or "ı" in before or "ſ" in before)
+
+
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
@@ -128,7 +141,7 @@ def is_scare_quote(text: str, quote: QuoteSpan, *, in_content: bool,
     True
     """
     before = text[max(0, quote.start - 40): quote.start]
-    if _LABELLING.search(before):
+    if _may_label(before) and _LABELLING.search(before):
         return True
     if in_content:
         return False
@@ -148,13 +161,32 @@ def hedge_spans(text: str, forms: list[str] | tuple[str, ...]) -> list[tuple[int
 
 @functools.lru_cache(maxsize=16)
 def _hedge_pattern(forms: tuple[str, ...]) -> re.Pattern:
-    alt = "|".join(sorted((re.escape(f).replace(r"\ ", r"\s+") for f in forms),
-                          key=len, reverse=True))
+    escaped = sorted((re.escape(f).replace(r"\ ", r"\s+") for f in forms),
+                     key=len, reverse=True)
+    if all(e[:1].isascii() and e[:1].isalpha() for e in escaped):
+        # each alternative opens with a case-sensitive literal (every character the
+        # case-insensitive letter matches, Kelvin sign and long s included), so the regex
+        # engine skips positions by their first character in C; the word-start check comes
+        # after that letter. Alternatives keep their order within each first letter, and
+        # letters never compete, so the matches are those of the pattern below
+        groups: dict[str, list[str]] = {}
+        for e in escaped:
+            for v in dict.fromkeys(e[0].lower() + e[0].upper() + _CASE_PARTNERS):
+                if re.fullmatch(re.escape(e[0]), v, re.IGNORECASE):
+                    groups.setdefault(v, []).append(e[1:])
+        alts = "|".join(f"{re.escape(v)}(?<![\\w-].)(?i:{'|'.join(rest)})"
+                        for v, rest in groups.items())
+        return re.compile(rf"(?:{alts})(?![\w-])")
+    alt = "|".join(escaped)
     # the look-ahead on the forms' first letters only skips hopeless positions early (the
     # look-behind at every character made the scan slow); the matches are the same
     first = re.escape("".join(sorted({c for f in forms if f
                                       for c in (f[0].lower(), f[0].upper())})))
     return re.compile(rf"(?=[{first}])(?<![\w-])(?:{alt})(?![\w-])", re.IGNORECASE)
+
+
+# the non-ASCII characters a case-insensitive ASCII letter matches (İ ı ſ K)
+_CASE_PARTNERS = "\u0130\u0131\u017f\u212a"
 
 
 # --------------------------------------------------------------------------- rules
@@ -236,6 +268,10 @@ _TRIGGER_SETS = {name: frozenset((t,) if isinstance(t, str) else t)
                  for name, t in _TRIGGERS.items()}
 
 
+_TRIGGER_WORDS = tuple(sorted({t for ts in _TRIGGER_SETS.values() for t in ts}))
+_TRIGGER_WORDS_ASCII = all(w.isascii() for w in _TRIGGER_WORDS)     # see _trigger_spans
+
+
 @functools.cache
 def _gate() -> re.Pattern:
     """One scan per sentence for every rule's trigger strings (instead of one substring
@@ -272,8 +308,16 @@ def rule_attributions(text: str, sentences=None, *,
     if sentences is None:
         sentences = [(m.start(), m.end()) for m in _PARA.finditer(text)]
     out: list[RuleAttribution] = []
+    found_at = _trigger_spans(text, bool(that_verbs))
     for sent in sentences:
         start, end = sent[0], sent[1]
+        if found_at is not None:
+            # no trigger inside the sentence: the gate below would find nothing
+            k = bisect.bisect_left(found_at, (start,))
+            while k < len(found_at) and found_at[k][0] < end and found_at[k][1] > end:
+                k += 1
+            if k == len(found_at) or found_at[k][0] >= end:
+                continue
         chunk = text[start:end]
         low = chunk.lower()
         hits = set(_gate().findall(low))                                # cheap gate
@@ -295,6 +339,7 @@ def rule_attributions(text: str, sentences=None, *,
             # greedy: the clause after it holds no comma, so only the last comma can end the
             # content, and the greedy scan tries that one first
             found = ([pattern.match(chunk, skip)] if name in _ANCHORED
+                     else _segment_matches(pattern, chunk, skip) if name == "according_to_after"
                      else pattern.finditer(chunk, skip))
             for m in found:
                 if m is None:
@@ -310,6 +355,64 @@ def rule_attributions(text: str, sentences=None, *,
                 out.append(RuleAttribution(shift(cue), shift(source) if source else None,
                                            (shift(content),), name))
     return out
+
+
+def _segment_matches(pattern: re.Pattern, chunk: str, pos: int):
+    """``pattern.finditer(chunk, pos)`` for "according_to_after", without its quadratic
+    retries. Its content ``[^;\n]{12,}?`` is the only part before the cue, and what follows
+    the cue never looks back: a start that fails leaves every later start of the same
+    ``;``/newline-free stretch fewer cues to reach, so they fail too; the next start that
+    can match is after the stretch's end."""
+    n = len(chunk)
+    while pos <= n:
+        m = pattern.match(chunk, pos)
+        if m is not None:
+            yield m
+            pos = m.end() if m.end() > pos else pos + 1
+            continue
+        ends = [j for j in (chunk.find(";", pos), chunk.find("\n", pos)) if j >= 0]
+        if not ends:
+            return
+        pos = min(ends) + 1
+
+
+def _trigger_spans(text: str, that: bool) -> list[tuple[int, int]] | None:
+    """Sorted spans in the lower-cased text that hold every occurrence of a trigger string
+    (and of " that " when ``that``), found in one pass over the article instead of a regex
+    gate over every sentence. None when lower-casing changes the text's length (offsets
+    would not line up; the caller then gates every sentence). Lower-casing is per character
+    otherwise, so a sentence whose lower-cased text holds an (ASCII) trigger holds it here
+    at the same offsets. A span may be shorter than its trigger (the ", said " family is
+    found by its comma, the " said." family by its period), which only lets more sentences
+    through to the exact gate."""
+    low = text.lower()
+    if len(low) != len(text) or not _TRIGGER_WORDS_ASCII:
+        return None
+    comma, period, plain = _trigger_finders()
+    spans = [(i, i + 1) for i in (m.start() for m in comma.finditer(low))] if comma else []
+    if period:
+        spans.extend((m.start(), m.end()) for m in period.finditer(low))
+    for w in plain + ((" that ",) if that else ()):
+        i = low.find(w)
+        while i >= 0:
+            spans.append((i, i + len(w)))
+            i = low.find(w, i + 1)
+    spans.sort()
+    return spans
+
+
+@functools.cache
+def _trigger_finders() -> tuple[re.Pattern | None, re.Pattern | None, tuple[str, ...]]:
+    """The triggers as a regex on their comma (", said "), one on their period (" said.")
+    and the rest as plain strings: scans that stop only at rare characters."""
+    comma = [w for w in _TRIGGER_WORDS if len(w) > 3 and w.startswith(", ") and w.endswith(" ")]
+    period = [w for w in _TRIGGER_WORDS if len(w) > 1 and w.endswith(".") and w not in comma]
+    plain = tuple(w for w in _TRIGGER_WORDS if w not in comma and w not in period)
+    comma_re = (re.compile(",(?=" + "|".join(re.escape(w[1:]) for w in comma) + ")")
+                if comma else None)
+    period_re = (re.compile(r"\.(?:" + "|".join(f"(?<={re.escape(w)})" for w in period) + ")")
+                 if period else None)
+    return comma_re, period_re, plain
 
 
 def _trim_content(text: str, start: int, end: int) -> tuple[int, int]:
