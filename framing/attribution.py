@@ -111,8 +111,8 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
     sent_starts = [st for st, *_ in sentences]
     raw = [_subject_source(text, a, sent_starts) for a in raw]
     reach = _quote_reach(quotes)
-    raw = [_drop_circumstances(text, _drop_stray_fragments(text, _refine(text, a, quotes, reach)))
-           for a in raw]
+    raw = [_drop_circumstances(text, _drop_stray_fragments(
+        text, _refine(text, a, quotes, reach))) for a in raw]
     # a content the tagger found with no cue nearby stays only when it is long (PolNeAR
     # has cue-less contents; short ones are mostly tagging slips; tuned on dev); the voice
     # counts such contents only when they are real quotations (see is_speech)

@@ -358,7 +358,7 @@ def rule_attributions(text: str, sentences=None, *,
 
 
 def _segment_matches(pattern: re.Pattern, chunk: str, pos: int):
-    """``pattern.finditer(chunk, pos)`` for "according_to_after", without its quadratic
+    r"""``pattern.finditer(chunk, pos)`` for "according_to_after", without its quadratic
     retries. Its content ``[^;\n]{12,}?`` is the only part before the cue, and what follows
     the cue never looks back: a start that fails leaves every later start of the same
     ``;``/newline-free stretch fewer cues to reach, so they fail too; the next start that
