@@ -224,16 +224,18 @@ def _quote_state(text, words, starts, para):
     # its character offset without looking at every token
     marks = [m.start() for m in _QUOTE_MARK.finditer(text)]
     idx = np.searchsorted(starts, marks).tolist() if marks else []
-    for i in idx:
+    kinds = []
+    for i, s in zip(idx, marks):           # s: the mark's offset, its token's start
         w = words[i]
         if w in OPEN_QUOTES:
-            qmark[i] = 1
+            kinds.append(1)
         elif w in CLOSE_QUOTES:
-            qmark[i] = 2
+            kinds.append(2)
         else:  # straight: opening after whitespace/start/bracket, closing otherwise
-            s = starts[i]
             prev = text[s - 1] if s > 0 else " "
-            qmark[i] = 1 if (prev.isspace() or prev in "([{—–-/") else 2
+            kinds.append(1 if (prev.isspace() or prev in "([{—–-/") else 2)
+    if idx:
+        qmark[idx] = kinds
     delta = np.where(qmark == 1, 1, np.where(qmark == 2, -1, 0))
     inq = np.zeros(n, dtype=np.int64)
     if idx:
@@ -289,7 +291,7 @@ _INFO: dict[tuple[int, int], dict] = {}
 
 def _word_info(vocab: dict, lex: CueLexicon) -> dict:
     """Per word type: its vocabulary id, shape, cue category and whether it starts a
-    multi-word form, packed into one int (:func:`_add_info`); a cache so that each token
+    multi-word form, packed into one int (:func:`_add_infos`); a cache so that each token
     costs one dict lookup and the per-token ids come out of one ``np.fromiter``."""
     key = (id(vocab), id(lex))
     hit = _INFO.get(key)
@@ -312,35 +314,22 @@ def _suffix_bucket(lw: str) -> int:
     return zlib.crc32(lw[-3:].encode("utf-8")) & ((1 << _SUF_BITS) - 1)
 
 
-def _add_info(info: dict, w: str, vocab: dict, lex: CueLexicon) -> int:
-    lw = w.lower()
-    form = lex.forms.get(lw)
-    packed = (vocab.get(lw, 0) | _shape(w) << _SHAPE_AT
-              | (_category_index(lex)[form[1]] if form else 0) << _LEX_AT
-              | (1 if lw in _multi_forms(lex) else 0) << _MULTI_AT
-              | _suffix_bucket(lw) << _SUF_AT)
-    if len(info) < 500_000:
-        info[w] = packed
-    return packed
-
-
 def _add_infos(info: dict, words: list, vocab: dict, lex: CueLexicon) -> list[int]:
-    """:func:`_add_info` of each word (a word repeated in ``words`` is packed once)."""
+    """The packed word info of each word, added to the cache ``info`` (a word repeated in
+    ``words`` is packed once; the lexicon's tables are looked up once per call)."""
     get = info.get
     forms_get, vocab_get = lex.forms.get, vocab.get
     cat_index, multi = _category_index(lex), _multi_forms(lex)
-    crc32, suf_mask = zlib.crc32, (1 << _SUF_BITS) - 1
     out = []
     for w in words:
         packed = get(w)
         if packed is None:
             lw = w.lower()
             form = forms_get(lw)
-            # the same bits as _add_info (suffix bucket: _suffix_bucket)
             packed = (vocab_get(lw, 0) | _shape(w) << _SHAPE_AT
                       | (cat_index[form[1]] if form else 0) << _LEX_AT
                       | (1 if lw in multi else 0) << _MULTI_AT
-                      | (crc32(lw[-3:].encode("utf-8")) & suf_mask) << _SUF_AT)
+                      | _suffix_bucket(lw) << _SUF_AT)
             if len(info) < 500_000:
                 info[w] = packed
         out.append(packed)
@@ -492,7 +481,6 @@ def base_features(tt: TokenTable, vocab: dict, lex: CueLexicon, *,
     suf = packed >> _SUF_AT
     starts_multi = np.flatnonzero((packed >> _MULTI_AT) & 1)
     if len(starts_multi):                      # a token may start a multi-word cue form
-        multi = _multi_forms(lex)
         cat_index = _category_index(lex)
         parts = _multi_parts(lex)
         for i in starts_multi.tolist():
@@ -1140,14 +1128,15 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
         V, H = len(self.vocab_) + 2, self.hash_size
         f = base_features(tt, self.vocab_, load_cue_lexicon(),
                           extended=self.extended_features)
-        # columns as (templates, tokens) rows: the layout _predict gathers and sums fastest
+        # columns as (templates, tokens) rows: the layout _predict gathers and sums fastest;
+        # intp, the index type of take (int32 ids would be converted on every gather)
         n_t1 = _N_TEMPLATES_PASS1 - (0 if self.extended_features else _N_EXTENDED)
         cols = ctx = None
         n1 = 0
         pred = None
         for stage, (w, b) in enumerate(zip(self.coefs_, self.intercepts_)):
             if stage == 0:
-                cols1 = np.empty((n_t1, len(tt)), dtype=np.int32)
+                cols1 = np.empty((n_t1, len(tt)), dtype=np.intp)
                 n1 = _pass1_rows(f, V, H, cols1)
                 pred = _predict(cols1, w, b, transposed=True)
                 continue
@@ -1156,7 +1145,7 @@ class AttributionTagger(ClassifierMixin, BaseEstimator):
                 ctx = _sentence_context(tt, f.shape)
             extra = _templates_extra(f, tt, pred, V, H, ctx)
             if cols is None:
-                cols = np.empty((n_t1 + len(extra), len(tt)), dtype=np.int32)
+                cols = np.empty((n_t1 + len(extra), len(tt)), dtype=np.intp)
                 cols[:n_t1] = cols1
             _column_rows(extra, cols[n_t1:], offset=n1)
             if self.transitions_ is not None and stage + 1 == len(self.coefs_):
