@@ -203,6 +203,10 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_is_read(tmp_path, name
     ('["a", "list"]', r"expected a JSON object, got list"),
     ('{"id": "c", "title": "no text"}', r"no 'text' field"),
     ('{"id": "d", "text": "   "}', r"'text' is empty"),
+    ('{"id": "e", "text": "He said \\ud800 it was fine."}',
+     r"'text' holds a lone surrogate \(U\+D800 at character 8\)"),
+    ('{"id": "f", "title": "Bad \\udc00", "text": "A fine text."}',
+     r"'title' holds a lone surrogate"),
     ('{"id": "e", "text": "ok", "date": "yesterday"}', r"date 'yesterday' is not a date"),
 ])
 def test_bad_jsonl_rows_are_skipped_with_file_and_line(tmp_path, line, reason):
