@@ -354,6 +354,9 @@ def _map_articles(items: Iterable[Article | Skipped], lexset: _LexiconSet, jobs:
         # Build the expensive objects once, before forking: every worker inherits them warm.
         _WORKER = (load_matcher(lexset.lexicons), lexset.frames)
         _warm_up()
+        # The warm models (VADER lexicon, tagger vocabulary, Punkt, matcher) are long-lived:
+        # frozen, the workers' garbage collector never traverses (or copies) them.
+        gc.freeze()
         ctx, init, initargs = multiprocessing.get_context("fork"), None, ()
     else:
         ctx, init = multiprocessing.get_context("spawn"), _init_worker
@@ -366,6 +369,7 @@ def _map_articles(items: Iterable[Article | Skipped], lexset: _LexiconSet, jobs:
                 yield from results
     finally:
         _WORKER = None
+        gc.unfreeze()
 
 
 def _warm_up() -> None:
