@@ -504,7 +504,6 @@ def write_analysis(analysis: Analysis, out_dir: str | Path) -> list[Path]:
     import io
 
     import pyarrow as pa
-    import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
     out = make_folder(out_dir, "output folder")

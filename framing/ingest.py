@@ -443,20 +443,19 @@ def article_from_record(obj: dict, where: str = "record", outlet: str | None = N
         raise ArticleError(f"{where}: 'text' is empty")
     if "\x00" in text:
         raise ArticleError(f"{where}: 'text' contains NUL characters")
-    for field in ("text", "id", "outlet", "title", "date", "url", "event"):
-        _check_unicode(obj.get(field), field, where)
+    for field in ("id", "outlet", "title", "date", "url", "event"):
+        if isinstance(obj.get(field), str):
+            _utf8(obj[field], field, where)
     return _make_article(raw=text, where=where, path=where, record=obj, outlet=outlet,
-                         profiles=profiles, encoding="utf-8", sha256=_sha256(text),
-                         first_line_headline=False)
+                         profiles=profiles, encoding="utf-8",
+                         sha256=_sha256(_utf8(text, "text", where)), first_line_headline=False)
 
 
-def _check_unicode(value, field: str, where: str) -> None:
-    """JSON escapes can spell lone surrogates ("\\ud800"), which are not text: no UTF-8
-    encoding, no Parquet, no HTML. Such a record is refused with the position."""
-    if not isinstance(value, str):
-        return
+def _utf8(value: str, field: str, where: str) -> bytes:
+    """``value`` as UTF-8. JSON escapes can spell lone surrogates ("\\ud800"), which are not
+    text: no UTF-8 encoding, no Parquet, no HTML. Such a record is refused with the position."""
     try:
-        value.encode("utf-8")
+        return value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ArticleError(
             f"{where}: {field!r} holds a lone surrogate (U+{ord(value[exc.start]):04X} at "

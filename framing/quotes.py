@@ -276,7 +276,7 @@ _TRIGGER_WORDS_ASCII = all(w.isascii() for w in _TRIGGER_WORDS)     # see _trigg
 def _gate() -> re.Pattern:
     """One scan per sentence for every rule's trigger strings (instead of one substring
     test per trigger and rule)."""
-    words = sorted({t for ts in _TRIGGER_SETS.values() for t in ts}, key=len, reverse=True)
+    words = sorted(_TRIGGER_WORDS, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
 
 

@@ -74,9 +74,8 @@ class _VaderScorer:
         return self._score_valence(sentiments, text)
 
     def _score_valence(self, sentiments: list, text: str) -> tuple[float, float, float, float]:
-        """``SentimentIntensityAnalyzer.score_valence``, returning (compound, pos, neu, neg)."""
-        if not sentiments:
-            return 0.0, 0.0, 0.0, 0.0
+        """``SentimentIntensityAnalyzer.score_valence`` of a non-empty sentence, returning
+        (compound, pos, neu, neg)."""
         sum_s = float(sum(sentiments))
         ep_count = min(text.count("!"), 4)
         ep_amplifier = ep_count * 0.292
