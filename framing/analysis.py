@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from framing._version import __version__
 from framing.errors import FramingError
 from framing.files import atomic_write, make_folder
 from framing.models import Article, Skipped
+
+if TYPE_CHECKING:
+    from framing.ingest import Corpus
 
 ARTICLE_COLUMNS = ["article_id", "outlet", "title", "date", "url", "event", "path", "encoding",
                    "sha256", "n_sentences", "n_words"]
@@ -275,11 +278,25 @@ def _work(articles: list[Article]) -> list[dict[str, list]]:
     return [analyze_article(a, matcher=matcher, frames=frames) for a in articles]
 
 
-def _iter_inputs(paths: Sequence[str | Path], outlet: str | None) -> Iterator[Article | Skipped]:
-    from framing.ingest import iter_corpus
+def _iter_inputs(paths, outlet: str | None) -> Iterator[Article | Skipped]:
+    """Articles and skipped inputs from paths, a :class:`~framing.ingest.Corpus` (what
+    :func:`framing.load_corpus` returns; its skips are reported again) or Article objects."""
+    from framing.ingest import Corpus, iter_corpus
 
-    if isinstance(paths, (str, Path)):
+    if isinstance(paths, Corpus):
+        yield from paths.skipped
+        yield from paths.articles
+        return
+    if isinstance(paths, (str, Path, Article)):
         paths = [paths]
+    paths = list(paths)
+    if paths and all(isinstance(p, Article) for p in paths):
+        yield from paths
+        return
+    if any(not isinstance(p, (str, Path)) for p in paths):
+        kinds = sorted({type(p).__name__ for p in paths if not isinstance(p, (str, Path))})
+        raise FramingError(f"analyze() takes paths (str or Path), a Corpus or Article objects, "
+                           f"not a mix with {', '.join(kinds)}")
     kwargs = {"outlet": outlet} if outlet else {}
     yield from iter_corpus([str(p) for p in paths], **kwargs)
 
@@ -399,7 +416,8 @@ class _NoGC:
             gc.enable()
 
 
-def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int | str = 1,
+def analyze(paths: str | Path | Sequence[str | Path] | Corpus | Sequence[Article], *,
+            jobs: int | str = 1,
             outlet: str | None = None,
             lexicons: Sequence[LexiconSpec] = DEFAULT_LEXICONS,
             frames: LexiconSpec = FRAME_LEXICON) -> Analysis:
@@ -408,7 +426,10 @@ def analyze(paths: str | Path | Sequence[str | Path], *, jobs: int | str = 1,
     Parameters
     ----------
     paths
-        Files, folders or globs (anything :func:`framing.ingest.iter_corpus` reads).
+        Files, folders or globs (anything :func:`framing.ingest.iter_corpus` reads), or
+        articles already read: the :class:`~framing.ingest.Corpus` that
+        :func:`framing.load_corpus` returns (its skipped inputs are listed again in the
+        result) or a list of :class:`~framing.models.Article`.
     jobs
         Worker processes, or ``"auto"``: one per usable CPU core (at most 8), or the calling
         process alone for a corpus of fewer than 32 articles. The tables are identical for

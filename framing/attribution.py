@@ -183,7 +183,8 @@ _AUXILIARIES = frozenset("has have had is are was were be been being also would 
 
 def _fix_cue_start(text: str, a: dict) -> dict:
     """Move leading non-cue words of a cue into its source ("The | ministry denied" ->
-    "The ministry | denied"): the tagger sometimes starts a cue one noun early."""
+    "The ministry | denied", "Japan’s | coastguard warned" -> "Japan’s coastguard |
+    warned"): the tagger sometimes starts a cue one noun early."""
     if not a["cue"]:
         return a
     cs, ce = a["cue"]
@@ -199,10 +200,11 @@ def _fix_cue_start(text: str, a: dict) -> dict:
         return a
     new_cue = (words[k].start(), ce)
     src = a["source"]
-    # only when the source is a bare determiner right before the cue: elsewhere the leading
-    # word is usually a reporting verb the lexicon lacks
-    if src is None or text[src[0]:src[1]].strip().lower() not in _DETERMINERS or \
-            text[src[1]:cs].strip():
+    # only when the source is a bare determiner or a possessive right before the cue:
+    # elsewhere the leading word is usually a reporting verb the lexicon lacks
+    if src is None or text[src[1]:cs].strip() or not (
+            text[src[0]:src[1]].strip().lower() in _DETERMINERS
+            or text.endswith(("’s", "'s"), src[0], src[1])):
         return a
     new_src = (src[0], words[k - 1].end())
     if any(c[0] < new_src[1] and new_src[0] < c[1] for c in a["content"]):
@@ -241,7 +243,10 @@ def _trim_cue(text: str, a: dict) -> dict:
 
 _FUNCTION_ONLY = re.compile(r"(?:\W|\b(?:and|or|but|the|a|an|of|to|in|on|with|that|which|"
                             r"who)\b)*", re.IGNORECASE)
-_COORD_LEFT = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,3}?(?:[A-Z][\w.’'-]*|[A-Z]{2,}))\s+and\s+$")
+# capitalised words ("Japanese", "U.S."; not "Beijing." ending the sentence before)
+_CAP_WORD = r"[A-Z](?:\.[A-Z])+\.?|[A-Z][\w’'-]*"
+_COORD_LEFT = re.compile(rf"((?:(?:{_CAP_WORD})\s+){{0,3}}?(?:{_CAP_WORD}))\s+and\s+$")
+_CAP_LEFT = re.compile(rf"((?:(?:{_CAP_WORD})\s+){{0,3}}?(?:{_CAP_WORD}))\s+$")
 
 
 _NUMBER_ONLY = re.compile(r"[\d\W]+")
@@ -293,6 +298,13 @@ def _source_edges(text: str, src: tuple[int, int], content) -> tuple[int, int]:
     name ("Mayor | Bill de Blasio", "Mr. | Clarke"), and a source cut after a title takes
     the name ("Del | . Stacey Plaskett")."""
     s, e = src
+    while s < e and not text[s].isalnum() and text[s] not in _QUOTE_CHARS:
+        s += 1                                  # "• China's Earthquake Administration"
+    if text.startswith(("and ", "And "), s):
+        # "Japanese | and South Korean officials": the coordination's first part joins it
+        m = _CAP_LEFT.search(text, max(0, s - 60), s)
+        if m and m.end() == s and not any(c[0] < s and m.start(1) < c[1] for c in content):
+            s = m.start(1)
     t = _titles_before(text, s)
     if t < s and not any(c[0] < s and t < c[1] for c in content):
         s = t
@@ -838,7 +850,9 @@ def _describe_sources(text: str, atts: list[dict]) -> None:
         elif _SURNAME.fullmatch(st.strip()):                       # a bare surname
             for pos, name, role, typ, country in reversed(named):
                 parts = name.split()
-                if pos < s and len(parts) > 1 and st.strip() in (parts[0], parts[-1]):
+                # "Kim" is Kim Jong Un, never the pair "Putin and Kim"
+                if pos < s and len(parts) > 1 and st.strip() in (parts[0], parts[-1]) \
+                        and _fits_name(name):
                     resolved = (name, role, typ, country)
                     break
             if resolved is None:
@@ -927,8 +941,11 @@ def _resolve_in_text(text: str, before: int, want: str, surname: str | None = No
 
 
 def _fits_name(name: str) -> bool:
+    """Whether two or three capitalised words can be a person's name: not "North Korea",
+    "Plenary Meeting", "Permanent Representative" or "Putin and Kim"."""
     parts = name.split()
-    return not (len(parts) < 2 or parts[0] in _NOT_NAMES)
+    return not (len(parts) < 2 or parts[0] in _NOT_NAMES
+                or not _NOT_NAME_WORDS.isdisjoint(parts) or "and" in parts)
 
 
 def _person_names_before(text: str, before: int) -> list[re.Match]:
@@ -969,6 +986,21 @@ def _person_names(text: str) -> tuple[list[re.Match], list[int], list[int]]:
     return matches, [m.end() for m in matches], last_fit
 
 
+# words that make a capitalised phrase an institution, place, event or title, not a name
+_NOT_NAME_WORDS = frozenset("""
+    Meeting Office Organization Organizations Nations Council Committee Ministry Agency
+    Assembly Conference Party Army Navy Forces Force Republic Government Institute University
+    Center Centre News Service Times Post Union Command Department Commission House Court
+    Senate Congress Bureau Corporation Company Group Association Foundation Program Programme
+    Summit Forum Session Plenary Peninsula Sea Zone Region Province City Island Islands Square
+    Hall Palace Street Station Airport Base Embassy Mission People States Kingdom Korea
+    Affairs Security Defense Defence Foreign Daily Herald Journal Tribune Telegraph Press
+    Broadcasting Television Radio Network Exchange Bank Fund Treaty Agreement Declaration
+    Statement Resolution Act Day Week Games War President Minister Secretary Representative
+    Ambassador Spokesman Spokeswoman Spokesperson Director Chairman Chairwoman Leader General
+    Commander Chief Officer Envoy Premier Chancellor Senator Governor Mayor Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday January February March April June July August
+    September October November December""".split())
 _NOT_NAMES = frozenset("The A An In On At And But According North South United Earlier Former "
                        "Korean Workers Central Military Commission Kim Il".split()) - {"Kim"}
 
@@ -986,6 +1018,9 @@ _NOT_SPEAKERS = re.compile(r"\b(?:photo|image|picture|video|footage|map|chart|gr
                            r"screenshot|file photo)s?\b", re.IGNORECASE)
 
 
+_NAMING = re.compile(r"\bknown\s+as$", re.IGNORECASE)      # "H-bombs, also known as ..."
+
+
 def is_speech(att: dict) -> bool:
     """Whether an attribution gives a sentence a reported voice.
 
@@ -995,7 +1030,7 @@ def is_speech(att: dict) -> bool:
     """
     if att.get("source_text") and _NOT_SPEAKERS.search(att["source_text"]):
         return False
-    if att.get("cue_category") == "hedge":
+    if att.get("cue_category") == "hedge" or _NAMING.search(att.get("cue_text", "")):
         return False
     if not att.get("cue"):      # a content without a cue: only a real quotation counts
         return att.get("kind") == "direct" and att.get("n_quoted_words", 0) >= _ORPHAN_MIN_WORDS

@@ -1465,7 +1465,11 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
     para_break = np.concatenate((true, tt.para[1:] != tt.para[:-1]))
     cues = _runs(roles, CUE, sent_break)
     sources = _runs(roles, SOURCE, sent_break)
-    contents = _runs(roles, CONTENT, para_break)
+    # a quotation opening a sentence after unquoted content is a new content ('... after
+    # Pyongyang declared it had tested a bomb. "North Korea has ...," Trump said.')
+    new_quote = sent_break & (tt.qmark == 1)
+    new_quote[1:] &= tt.inq[:-1] == 0
+    contents = _runs(roles, CONTENT, para_break | new_quote)
     groups: dict[int, dict] = {i: {"cue": c, "source": None, "content": []}
                                for i, c in enumerate(cues)}
     sent_of, para_of = tt.sent.tolist(), tt.para.tolist()

@@ -210,6 +210,8 @@ _NP = (rf"(?:(?:the|a|an|its|his|her|their|[A-Z][\w.’'-]*(?:’s|'s))\s+)?"
 _STATE_MEDIA = (r"(?:KCNA|the\s+(?:official\s+)?Korean\s+Central\s+News\s+Agency(?:\s*\(KCNA\))?|"
                 r"Rodong\s+Sinmun|(?:the\s+)?state\s+media|Xinhua|TASS|the\s+agency)")
 
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
 _RULES: tuple[tuple[str, re.Pattern], ...] = (
     # "..., according to the North's foreign ministry Friday."
     ("according_to_after", re.compile(
@@ -234,15 +236,17 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
         r"diplomats?|ministers?|officers?|experts?|lawmakers?|envoy)"
         r"(?:\s+(?:for|at|of|in|with|from)\s+(?:[\w.’'-]+\s+){0,5}?[\w’'-]+)?)"
         r"(?=[.!?]?\s*$)")),
-    # "Those talks are continuing, he said." / "..., the source added.": an unquoted
-    # sentence closed by a short reporting clause; the whole sentence before it is the
-    # content, also when it holds a verb of its own ("X stressed Y, the report said")
+    # "Those talks are continuing, he said." / "..., the source added." / "...,
+    # Russian President Vladimir Putin said on Tuesday.": an unquoted sentence closed by a
+    # short reporting clause (and a day); the whole sentence before it is the content,
+    # also when it holds a verb of its own ("X stressed Y, the report said")
     ("trailing_said", re.compile(
         r"(?P<content>[^\n\"“”]{12,}),\s+(?P<source>he|she|they|we|I|"
         r"(?:the|a|an|one|his|her|their)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+|"
-        r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,2})\s+"
+        r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,5})\s+"
         r"(?P<cue>said|says|added|adds|noted|notes|wrote|writes|stated|explained|argued|"
-        r"insisted|warned|claimed|reported)(?=[.!?]\s*$)")),
+        r"insisted|warned|claimed|reported)"
+        rf"(?:\s+(?:on\s+)?{_WEEKDAY}|\s+(?:today|yesterday))?(?=[.!?]\s*$)")),
     # "KCNA cited X as saying ..."
     ("cited_as_saying", re.compile(
         r"(?P<src2>[A-Z][^,\n]{1,60}?)\s+(?P<cue>cited)\s+(?P<source>[^,\n]{2,80}?)\s+as\s+saying"
@@ -257,7 +261,12 @@ _TRIGGERS = {"according_to_after": "according", "according_to_before": "accordin
              "trailing_said": tuple(f" {v}." for v in (
                  "said", "says", "added", "adds", "noted", "notes", "wrote", "writes",
                  "stated", "explained", "argued", "insisted", "warned", "claimed",
-                 "reported"))}
+                 "reported")) + tuple(
+                 f" {v}{on}{day}." for v in ("said", "says", "added") for on in (" ", " on ")
+                 for day in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                             "saturday", "sunday"))
+                 + tuple(f" {v} {day}." for v in ("said", "says", "added")
+                         for day in ("today", "yesterday"))}
 _DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:\([^)]{2,40}\)\s*)?(?:--|—|–)\s*")
 
 

@@ -130,6 +130,25 @@ def test_skipped_inputs_are_recorded(tmp_path, seed_analysis):
     assert result.skipped["reason"].str.len().gt(0).all()
 
 
+
+def test_a_loaded_corpus_is_analysed_like_its_paths(tmp_path, seed_analysis):
+    from framing.ingest import load_corpus
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02" * 50)
+    loaded = load_corpus(corpus)
+    from_corpus = analyze(loaded)
+    pd.testing.assert_frame_equal(from_corpus.sentences, seed_analysis.sentences)
+    assert from_corpus.skipped["path"].str.endswith("broken.txt").tolist() == [True]
+    one = analyze(loaded.articles[:1])
+    assert one.articles["article_id"].tolist() == [loaded.articles[0].id]
+
+
+def test_analyze_refuses_a_mix_of_articles_and_paths(seed_corpus):
+    with pytest.raises(FramingError, match="a Corpus or Article objects"):
+        analyze([seed_corpus.articles[0], SEEDS])
+
 def test_read_analysis_of_a_wrong_folder(tmp_path):
     with pytest.raises(FramingError, match="not an analysis folder"):
         read_analysis(tmp_path)

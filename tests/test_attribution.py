@@ -14,7 +14,8 @@ from framing.attribution import (ATTRIBUTION_COLUMNS, VOICE_COLUMNS, add_voice,
                                  attribute_article, attributions_for_text, classify_source,
                                  content_kind, cue_lemma, detect_attributions, sentence_voices,
                                  split_source)
-from framing.attribution import (_PERSON_NAME, _drop_stray_fragments, _fix_structure,
+from framing.attribution import (_PERSON_NAME, _describe_sources, _drop_stray_fragments,
+                                 _fits_name, _fix_cue_start, _fix_structure,
                                  _person_names_before)
 from framing.attribution_model import (BIO_TAGS, ROLES, AttributionTagger, _bio_roles,
                                        _columns, _predict, _padded, _predict_plain, _scores,
@@ -66,6 +67,9 @@ def test_content_kind(text, spans, kind):
     ("slammed", ("slam", "emotive")),
     ("denied", ("deny", "denial")),
     ("rejects", ("reject", "denial")),
+    ("stressed", ("stress", "neutral")),
+    ("reiterated", ("reiterate", "neutral")),
+    ("lambasted", ("lambast", "emotive")),
     ("convened", ("convened", "other")),            # not a reporting verb
     ("", ("", "other")),
 ])
@@ -174,6 +178,14 @@ def test_apparatus_sentences_take_no_voice(kind, voice):
      "is rolling out a plan and", "Jane Roe"),
     # a number is no speaker ("fired on Nov. 22 and said ...")
     ("The army fired on Nov. 22 and said the schools will reopen.", "22", None, None),
+    # a list bullet is not part of the speaker
+    ("• The board said the schools will reopen.", "• The board", None, "The board"),
+    # the first part of a coordination the tagger cut off joins the source
+    ("Dutch and Belgian officials said the schools will reopen.",
+     "and Belgian officials", None, "Dutch and Belgian officials"),
+    # ... but not a word ending the sentence before
+    ("He spoke in Brussels. And officials said the schools will reopen.",
+     "And officials", None, "And officials"),
 ])
 def test_fix_structure_repairs_sources(text, source, inner, expected):
     def span(phrase):
@@ -185,6 +197,64 @@ def test_fix_structure_repairs_sources(text, source, inner, expected):
     fixed = _fix_structure(text, att)
     assert (text[slice(*fixed["source"])] if fixed["source"] else None) == expected
     assert content in fixed["content"]
+
+
+def test_cue_started_one_noun_early_gives_it_to_a_possessive_source():
+    text = "Japan’s coastguard warned that the schools will reopen."
+    att = {"cue": (8, 25), "source": (0, 7), "content": [(26, len(text) - 1)]}
+    fixed = _fix_cue_start(text, att)
+    assert (text[slice(*fixed["source"])], text[slice(*fixed["cue"])]) == \
+        ("Japan’s coastguard", "warned")
+
+
+@pytest.mark.parametrize(("name", "fits"), [
+    ("Han Tae Song", True),
+    ("Lee Min-ho", True),
+    ("Plenary Meeting", False),             # an event
+    ("Permanent Representative", False),    # a title
+    ("Putin and Kim", False),               # two people
+    ("North Korea", False),
+    ("Kim", False),                         # one word: a surname, not a full name
+])
+def test_fits_name(name, fits):
+    assert _fits_name(name) is fits
+
+
+def test_pronoun_skips_events_and_titles_for_the_person():
+    text = ("Han Tae Song, Permanent Representative of the country, delivered a statement "
+            "at the Plenary Meeting.\n"
+            "He said in his statement that the drills are a provocation.")
+    atts = attributions_for_text(text)
+    (a,) = [a for a in atts if a["source_text"] == "He"]
+    assert a["source_name"] == "Han Tae Song"
+
+
+def test_surname_resolves_to_the_person_not_a_pair():
+    text = ("Vladimir Putin met Kim Jong Un in Pyongyang.\n"
+            "Putin and Kim said the talks went well.\n"
+            "Kim told reporters that the treaty is historic.")
+    s1 = text.index("Putin and Kim")
+    s2 = text.index("Kim told")
+    atts = [{"source": (s1, s1 + 13), "cue": (s1 + 14, s1 + 18), "content": [(s1 + 19, s1 + 38)]},
+            {"source": (s2, s2 + 3), "cue": (s2 + 4, s2 + 8), "content": [(s2 + 23, len(text))]}]
+    _describe_sources(text, atts)
+    assert atts[0]["source_name"] == "Putin and Kim"
+    assert atts[1]["source_name"] == "Kim Jong Un"
+
+
+def test_a_new_quotation_after_reported_speech_is_its_own_content():
+    text = ('The president said Monday that the talks had failed. "We will not return to '
+            'the table until they change course," the minister said.')
+    atts = attributions_for_text(text)
+    quoted = [a for a in atts if text[a["content"][0][0]] == '"']
+    assert len(quoted) == 1 and text[slice(*quoted[0]["cue"])] == "said"
+    assert quoted[0]["cue"][0] > text.index("the minister")
+    assert quoted[0]["kind"] == "direct"
+
+
+def test_also_known_as_is_not_speech():
+    text = "Hydrogen bombs, also known as thermonuclear devices, are far more powerful."
+    assert all(r["voice"] == "asserted" for r in _voices(text))
 
 
 @pytest.mark.parametrize(("text", "fragments", "kept"), [

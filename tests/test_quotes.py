@@ -84,6 +84,13 @@ def test_hedge_spans(text, expected):
      [("said", "the report", "The harbour stressed its plans would not change")]),
     ("Those talks are still continuing, he said.",
      [("said", "he", "Those talks are still continuing")]),
+    # a four-word name and a day after the verb
+    ("The two sides agreed on a freeze of the drills, Dutch Foreign Minister Anna Berg said "
+     "on Tuesday.", [("said", "Dutch Foreign Minister Anna Berg",
+                      "The two sides agreed on a freeze of the drills")]),
+    ("Those talks are still continuing, he said Friday.",
+     [("said", "he", "Those talks are still continuing")]),
+    ("Those talks are still continuing, he said on Friday evening.", []),  # not a day alone
     ("The drills will go on, he said, and more will follow.", []),   # not at the end
     ('"We are ready," he said.', []),                     # quoted: left to the tagger
 ])
