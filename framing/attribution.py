@@ -250,6 +250,9 @@ _CAP_LEFT = re.compile(rf"((?:(?:{_CAP_WORD})\s+){{0,3}}?(?:{_CAP_WORD}))\s+$")
 
 
 _NUMBER_ONLY = re.compile(r"[\d\W]+")
+_PASSIVE_CUE = re.compile(r"(?:(?:is|are|was|were|been|being|be)\s+)?(?:accused|blamed|"
+                          r"criticized|criticised|condemned|denounced|praised|slammed)\s+"
+                          r"(?:of|for)\b")
 _PARTICIPLE = re.compile(r"[a-z]+ing")
 _THAT = re.compile(r"that\b")
 _SINGLE_QUOTE = re.compile(r"(?<!\w)‘|’(?!\w)")
@@ -264,6 +267,10 @@ def _apposition_like(frag: str) -> bool:
             and words[0].lower() not in _AUXILIARIES and "n't" not in frag and "n’t" not in frag)
 
 
+_PRONOUN_AFTER_COMMA = re.compile(r",\s+(he|she|they|it|we|I)$")
+_SOURCE_TIME = re.compile(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                          r"Sunday)(?:\s+(?:morning|afternoon|evening|night))?$|"
+                          r"\s+(?:today|yesterday)$")
 _DET_BEFORE = re.compile(r"(?<![\w’'-])(?:[Tt]he|[Aa]n?)\s+$")
 
 
@@ -300,6 +307,12 @@ def _source_edges(text: str, src: tuple[int, int], content) -> tuple[int, int]:
     s, e = src
     while s < e and not text[s].isalnum() and text[s] not in _QUOTE_CHARS:
         s += 1                                  # "• China's Earthquake Administration"
+    m = _PRONOUN_AFTER_COMMA.search(text, s, e)
+    if m:
+        s = m.start(1)                          # "... News Agency, | she | said"
+    m = _SOURCE_TIME.search(text, s, e)
+    if m and m.start() > s:
+        e = m.start()                           # "North Korea | on Sunday | confirmed"
     if text.startswith(("and ", "And "), s):
         # "Japanese | and South Korean officials": the coordination's first part joins it
         m = _CAP_LEFT.search(text, max(0, s - 60), s)
@@ -352,6 +365,9 @@ def _fix_structure(text: str, a: dict) -> dict:
                 end -= 1
             a["source"] = src = (src[0], end)
             a["content"] = [c for c in a["content"] if c not in inner]
+    if src is not None and cue is not None and src[1] <= cue[0] and \
+            _PASSIVE_CUE.match(text, cue[0]):
+        a["source"] = src = None      # "Pyongyang (is) accused of ...": the target, not the speaker
     if src is not None:
         src = a["source"] = _source_edges(text, src, a["content"])
         # the pattern ends in "and" and spaces: without them before the source, no match
@@ -379,6 +395,10 @@ _SUBJECT_NP = re.compile(r"(?:(?:The|the)\s+)?[A-Z][\w.’'-]*(?:\s+(?:and\s+)?[
                          r"(?=\s+$)")
 
 
+_SUBJECT_NP_COMMA = re.compile(r"(?:(?:The|the)\s+)?[A-Z][\w.’'-]*"
+                               r"(?:\s+(?:and\s+)?[A-Z][\w.’'-]*){0,4}(?=,)")
+_PARENTHETICAL = re.compile(r",\s+(?:which|who|whose|a|an|the|its|his|her|their)\s"
+                            r"[^,;\"“”\n]{1,150},\s*")
 _NAME_BEFORE = re.compile(r"(?<![\w.’'-])([A-Z][a-z][\w’'-]*(?:\s+[A-Z][\w.’'-]*){0,2})\s+$")
 _NOT_SUBJECTS = frozenset(
     "The A An In On At But And Or According Earlier Later Meanwhile However Monday Tuesday "
@@ -389,13 +409,18 @@ _NOT_SUBJECTS = frozenset(
 def _subject_source(text: str, a: dict, sent_starts: list[int]) -> dict:
     """A cue with no source right after its sentence's subject ("China and Russia have
     also censured ...") takes that subject as its source, when it is a name."""
-    if a["source"] is not None or a["cue"] is None:
+    if a["source"] is not None or a["cue"] is None or _PASSIVE_CUE.match(text, a["cue"][0]):
         return a
     cs = a["cue"][0]
     k = bisect.bisect_right(sent_starts, cs) - 1
     start = sent_starts[k] if k >= 0 else 0
     m = _SUBJECT_NP.match(text, start, cs)      # endpos = cs, so "$" is the cue's start
-    if not m or text[m.end():cs].strip():
+    if not m:
+        # "North Korea, which launched satellites in 2012, maintains that ..."
+        m = _SUBJECT_NP_COMMA.match(text, start, cs)
+        if m and not _PARENTHETICAL.fullmatch(text, m.end(), cs):
+            m = None
+    if not m or (text[m.end():cs].strip() and not text.startswith(",", m.end())):
         # "days after Kim vowed ...": a name right before the cue
         m = _NAME_BEFORE.search(text, max(start, cs - 60), cs)
         if m and m.group(1).split()[0] in _NOT_SUBJECTS:
@@ -781,8 +806,9 @@ def split_source(text: str) -> tuple[str, str]:
     m = _TRAILING_NAME.search(plain)
     if m:
         prefix = plain[: m.start()].strip()
+        # not "Officials in Washington and | Seoul": a place or a second party
         if prefix and re.search(r"\b[a-z]{3,}", prefix) and not re.search(
-                r"\b(?:of|at|to|for|in|from|with|on|by)$", prefix):
+                r"\b(?:of|at|to|for|in|from|with|on|by|and|or)$", prefix):
             return _strip_titles(m.group())[0], prefix
         if not prefix:
             name, titles = _strip_titles(plain)

@@ -247,15 +247,31 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
         r"(?P<cue>said|says|added|adds|noted|notes|wrote|writes|stated|explained|argued|"
         r"insisted|warned|claimed|reported)"
         rf"(?:\s+(?:on\s+)?{_WEEKDAY}|\s+(?:today|yesterday))?(?=[.!?]\s*$)")),
+    # "..., Tass quoted presidential aide Yury Ushakov as saying." (the content first)
+    ("quoted_as_saying_after", re.compile(
+        r"(?P<content>[^\n]{12,}?),\s+(?P<src2>(?:[A-Z]|the\s)[^,\n]{1,60}?)\s+"
+        r"(?P<cue>quoted|cited)\s+"
+        r"(?P<source>[^,\n]{2,80}?)\s+as\s+saying(?=[.!?]?\s*$)")),
+    # 'Kim is “begging for war,” Nikki Haley, U.S. ambassador to the U.N., said.': a name
+    # with an apposition in an inverted reporting clause that ends the sentence (the
+    # content may hold quotations)
+    ("trailing_said_apposition", re.compile(
+        r"(?P<content>[^\n]{12,}?[,”\"])\s+(?P<source>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3},"
+        r"\s+[^,\n\"“”]{3,80},)\s+(?P<cue>said|says|added|adds|noted|wrote|stated|warned|"
+        r"claimed)(?=[.!?]\s*$)")),
     # "KCNA cited X as saying ..."
     ("cited_as_saying", re.compile(
-        r"(?P<src2>[A-Z][^,\n]{1,60}?)\s+(?P<cue>cited)\s+(?P<source>[^,\n]{2,80}?)\s+as\s+saying"
+        r"(?P<src2>[A-Z][^,\n]{1,60}?)\s+(?P<cue>cited|quoted)\s+(?P<source>[^,\n]{2,80}?)\s+as\s+saying"
         r"\s*,?\s*(?P<content>[^\n]+?)(?=[.!?]?\s*$)", re.MULTILINE)),
 )
 
 
 _TRIGGERS = {"according_to_after": "according", "according_to_before": "according",
              "statement_carried": "statement", "cited_as_saying": "as saying",
+             "quoted_as_saying_after": "as saying",
+             "trailing_said_apposition": tuple(f", {v}." for v in (
+                 "said", "says", "added", "adds", "noted", "wrote", "stated", "warned",
+                 "claimed")),
              "inverted_said": (", said ", ", says ", ", added ", ", adds ", ", stated ",
                                ", noted ", ", insisted ", ", warned ", ", claimed "),
              "trailing_said": tuple(f" {v}." for v in (
@@ -270,7 +286,8 @@ _TRIGGERS = {"according_to_after": "according", "according_to_before": "accordin
 _DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:\([^)]{2,40}\)\s*)?(?:--|—|–)\s*")
 
 
-_ANCHORED = frozenset({"inverted_said", "trailing_said", "verb_that"})
+_ANCHORED = frozenset({"inverted_said", "trailing_said", "verb_that",
+                       "quoted_as_saying_after", "trailing_said_apposition"})
 
 
 _TRIGGER_SETS = {name: frozenset((t,) if isinstance(t, str) else t)

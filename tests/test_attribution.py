@@ -131,6 +131,33 @@ def test_sentence_voice(text, voice, cue, source_type):
     assert (row["voice"], row["cue"], row["source_type"]) == (voice, cue, source_type)
 
 
+@pytest.mark.parametrize(("text", "voice", "source", "cue"), [
+    # the subject across a relative clause
+    ("North Korea, which launched satellites in 2012 and 2016, maintains that these "
+     "launches are part of a civilian space program.", "indirect", "North Korea", "maintain"),
+    # a passive: the accused is not the speaker
+    ("The two countries have deepened ties since 2022, with Pyongyang accused of providing "
+     "arms to Moscow.", "indirect", "", "accuse"),
+    ("Pyongyang accused Washington of provoking a war.", "indirect", "Pyongyang", "accuse"),
+    # a place in the role is not the name
+    ("Officials in Washington and Seoul say the exercises are defensive in nature.",
+     "indirect", "Officials in Washington and Seoul", "say"),
+    # inverted reporting clauses at the end of the sentence
+    ('The leaders will discuss the "final results" of the talks, Russia\'s Tass news agency '
+     "quoted presidential aide Yury Ushakov as saying.", "mixed", "Yury Ushakov", "quote"),
+    ("The regime is “begging for war,” Nikki Haley, U.S. ambassador to the U.N., said.",
+     "mixed", "Nikki Haley", "say"),
+    ("Russia and China have agreed on a freeze of the drills, Russian President Vladimir "
+     "Putin said on Tuesday.", "indirect", "Vladimir Putin", "say"),
+    # a day after the speaker is not part of it
+    ("North Korea on Sunday confirmed that it has conducted a nuclear test.", "indirect",
+     "North Korea", "confirm"),
+])
+def test_sentence_source(text, voice, source, cue):
+    (row,) = _voices(text)
+    assert (row["voice"], row["source"], row["cue"]) == (voice, source, cue)
+
+
 @pytest.mark.parametrize(("text", "hedged", "scare"), [
     ("The missile reportedly flew 600 km over the sea.", True, False),
     ("The launch is believed to have failed over the sea.", True, False),

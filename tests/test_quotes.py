@@ -91,6 +91,12 @@ def test_hedge_spans(text, expected):
     ("Those talks are still continuing, he said Friday.",
      [("said", "he", "Those talks are still continuing")]),
     ("Those talks are still continuing, he said on Friday evening.", []),  # not a day alone
+    ('The regime is “begging for war,” Jane Roe, a spokeswoman for the ministry, said.',
+     [("said", "Jane Roe, a spokeswoman for the ministry,", "The regime is “begging for war,”")]),
+    ("The leaders will meet on Friday, the agency quoted the aide Ivan Petrov as saying.",
+     [("quoted", "the aide Ivan Petrov", "The leaders will meet on Friday")]),
+    ("The agency quoted the aide Ivan Petrov as saying the leaders will meet on Friday.",
+     [("quoted", "the aide Ivan Petrov", "the leaders will meet on Friday")]),
     ("The drills will go on, he said, and more will follow.", []),   # not at the end
     ('"We are ready," he said.', []),                     # quoted: left to the tagger
 ])
