@@ -117,12 +117,18 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
     # has cue-less contents; short ones are mostly tagging slips; tuned on dev); the voice
     # counts such contents only when they are real quotations (see is_speech)
     raw = [a for a in raw if a["content"] and (a["cue"] or _long_content(text, a))]
+    blocks = _colon_blocks(text, raw)
+    if blocks:
+        raw = [a for a in raw if not (a["cue"] and any(_overlaps(a["cue"], b["cue"])
+                                                       for b in blocks))] + blocks
     out = []
     q_starts, q_words = [q.start for q in quotes], {}
     for a in sorted(raw, key=lambda a: a["content"][0][0]):
         anchor = a["cue"][0] if a["cue"] else a["content"][0][0]
         a["sentence_index"] = max(bisect.bisect_right(sent_starts, anchor) - 1, 0)
-        a["kind"] = content_kind(text, a["content"])
+        # a statement set off after "He said:" is verbatim, quotation marks or not
+        a["kind"] = ("direct" if a["origin"] == "colon_block"
+                     else content_kind(text, a["content"]))
         a["n_quoted_words"] = _n_quoted_words(text, a["content"], quotes, q_starts, q_words)
         cue_text = text[a["cue"][0]:a["cue"][1]] if a["cue"] else ""
         a["cue_text"] = cue_text
@@ -134,6 +140,90 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
     _describe_sources(text, out)
     _inherit_sources(text, out)
     return out
+
+
+# "He said:", "..., and he continued:", "Kim Yo Jong, vice department director ..., issued
+# the following press statement on Wednesday:" closing a paragraph
+_COLON_CUE = re.compile(
+    r"\b(?:said|says|continued|added|stated|declared|noted|stressed|"
+    r"(?:issued|released|published|made|read|delivered)\s+(?:the\s+following\s+|an?\s+)?"
+    r"(?:important\s+)?(?:press\s+|written\s+|policy\s+)?(?:statement|speech|address|"
+    r"remarks))\b")
+# the speaker right before the cue, with an apposition ("Kim Yo Jong, vice department
+# director of ..., issued")
+_COLON_SOURCE = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})"
+    r"(?=(?:,[^,\n]{1,200},)?\s+(?:also\s+)?$)")
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def _colon_blocks(text: str, atts: list[dict]) -> list[dict]:
+    """Statements and speeches that state media print after a colon, one paragraph after
+    another without quotation marks ("He said:" + the speech): one attribution whose content
+    is every following paragraph, up to the next such introduction or to a paragraph in
+    which the narrator reports the speaker again ("The Permanent Representative stressed
+    that ...", "He added ...")."""
+    out = []
+    pos = text.find(":")
+    while pos >= 0:
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[pos + 1:line_end].strip():
+            pos = text.find(":", pos + 1)
+            continue
+        line_start = text.rfind("\n", 0, pos) + 1
+        intro = _colon_intro(text, line_start, pos)
+        if intro is None:
+            pos = text.find(":", line_end)
+            continue
+        spans, i = [], line_end + 1
+        while i < len(text):
+            j = text.find("\n", i)
+            j = len(text) if j < 0 else j
+            s, e = i, j
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                if text[e - 1] == ":" and _colon_intro(text, s, e - 1):
+                    break
+                if _narrator_again(text, s, e, atts, text[:line_end]):
+                    break
+                spans.append((s, e))
+            i = j + 1
+        if spans:
+            out.append({"cue": intro[1], "source": intro[0], "content": spans,
+                        "origin": "colon_block"})
+        pos = text.find(":", line_end)
+    return out
+
+
+def _colon_intro(text: str, start: int, colon: int):
+    """``(source, cue)`` spans of the reporting clause that ends a line at ``colon``: its
+    last cue, at most 250 characters before the colon, after a speaker."""
+    cue = None
+    for cue in _COLON_CUE.finditer(text, max(start, colon - 250), colon):
+        pass
+    if cue is None:
+        return None
+    src = _COLON_SOURCE.search(text, max(start, cue.start() - 260), cue.start())
+    return None if src is None else (src.span(), cue.span())
+
+
+def _narrator_again(text: str, s: int, e: int, atts: list[dict], intro: str) -> bool:
+    """Whether a paragraph holds an attribution to the block's speaker by the narrator: a
+    he/she source, or one named as in the introduction ("The Permanent Representative")."""
+    for a in atts:
+        if not (a["cue"] and a["source"] and s <= a["cue"][0] < e):
+            continue
+        src = " ".join(text[a["source"][0]:a["source"][1]].split())
+        if src.lower() in ("he", "she"):
+            return True
+        name = _DETERMINER.sub("", src)
+        if len(name.split()) >= 2 and name in intro:
+            return True
+    return False
 
 
 # "called the launch a provocation", "called it “unacceptable”": calling something
@@ -948,7 +1038,7 @@ def _resolve_in_text(text: str, before: int, want: str, surname: str | None = No
             name = m.group(1)
             if surname and surname not in name.split() and not name.startswith(surname + " "):
                 continue
-            if not _fits_name(name):
+            if not _fits_name(name) or _in_quotation(text, m.start()):
                 continue
             best = m
             break
@@ -1006,10 +1096,20 @@ def _person_names(text: str) -> tuple[list[re.Match], list[int], list[int]]:
     matches = list(_PERSON_NAME.finditer(text))
     last_fit, j = [], -1
     for i, m in enumerate(matches):
-        if _fits_name(m.group(1)):
+        if _fits_name(m.group(1)) and not _in_quotation(text, m.start()):
             j = i
         last_fit.append(j)
     return matches, [m.end() for m in matches], last_fit
+
+
+def _in_quotation(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a quotation of its paragraph (a speech title "On the
+    Immediate Tasks ..." names no person)."""
+    from framing.quotes import quote_spans
+
+    quotes = quote_spans(text)          # sorted by start; a nested one lies in its outer one
+    k = bisect.bisect_right([q.start for q in quotes], pos) - 1
+    return k >= 0 and any(q.start < pos < q.end for q in quotes[max(0, k - 1):k + 1])
 
 
 # words that make a capitalised phrase an institution, place, event or title, not a name
@@ -1168,9 +1268,11 @@ def sentence_voices(text: str, sentences: Sequence[tuple[int, int]],
                 continue
             if not speech[i] or apparatus:
                 continue
-            # the outermost attribution first, then one with its own source span (not a
-            # participle sharing the subject's), then the one covering most of the sentence
-            cands.append(((outer[i], a["source"] is not None, cov), i))
+            # the outermost attribution covering the sentence first (not one that is here
+            # only by its cue: "X said that ..., and he continued:" + a statement), then one
+            # with its own source span (not a participle sharing the subject's), then the
+            # one covering most of the sentence
+            cands.append(((outer[i] and cov * 3 >= size, a["source"] is not None, cov), i))
         row = {"voice": "asserted", "hedged": hedged, "scare_quote": False, "source": "",
                "source_type": "", "cue": "", "cue_category": ""}
         if cands:

@@ -241,11 +241,20 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
     # short reporting clause (and a day); the whole sentence before it is the content,
     # also when it holds a verb of its own ("X stressed Y, the report said")
     ("trailing_said", re.compile(
-        r"(?P<content>[^\n\"“”]{12,}),\s+(?P<source>he|she|they|we|I|"
-        r"(?:the|a|an|one|his|her|their)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+|"
-        r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,5})\s+"
+        # the content may hold whole quotations, not the end of one opened in an earlier
+        # sentence ('"... First. Second," he said.' is the tagger's multi-sentence quote)
+        r"(?P<content>[^\n\"“”](?:[^\n\"“”]{11,}|[^\n\"“”]*?(?:“[^”\n]*”|\"[^\"\n]*\")"
+        r"(?:[^\n\"“”]|“[^”\n]*”|\"[^\"\n]*\")*?))(?:,\s*|(?<=,[”\"])\s+)"
+        r"(?P<source>he|she|they|we|I|it|"
+        r"(?:the|a|an|one|his|her|their|its)\s+(?:[\w’'-]+\s+){0,5}?[\w’'-]+|"
+        r"(?:state(?:-run)?|official)\s+(?:media|television|TV|radio|news\s+agency)|"
+        r"(?:both|two|several|many|some)\s+[a-z][\w’'-]*|"
+        r"(?:officials|analysts|experts|diplomats|sources)"
+        r"(?:\s+(?:from|in|at|of|with)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+)?|"
+        r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|of|for|and|the)){0,6}?(?<=[\w.]))\s+"
+        r"(?:(?:has|have|also)\s+)?"
         r"(?P<cue>said|says|added|adds|noted|notes|wrote|writes|stated|explained|argued|"
-        r"insisted|warned|claimed|reported)"
+        r"insisted|warned|claimed|reported|reports|announced)"
         rf"(?:\s+(?:on\s+)?{_WEEKDAY}|\s+(?:today|yesterday))?(?=[.!?]\s*$)")),
     # "..., Tass quoted presidential aide Yury Ushakov as saying." (the content first)
     ("quoted_as_saying_after", re.compile(
@@ -277,11 +286,12 @@ _TRIGGERS = {"according_to_after": "according", "according_to_before": "accordin
              "trailing_said": tuple(f" {v}." for v in (
                  "said", "says", "added", "adds", "noted", "notes", "wrote", "writes",
                  "stated", "explained", "argued", "insisted", "warned", "claimed",
-                 "reported")) + tuple(
-                 f" {v}{on}{day}." for v in ("said", "says", "added") for on in (" ", " on ")
+                 "reported", "reports", "announced")) + tuple(
+                 f" {v}{on}{day}." for v in ("said", "says", "added", "reported")
+                 for on in (" ", " on ")
                  for day in ("monday", "tuesday", "wednesday", "thursday", "friday",
                              "saturday", "sunday"))
-                 + tuple(f" {v} {day}." for v in ("said", "says", "added")
+                 + tuple(f" {v} {day}." for v in ("said", "says", "added", "reported")
                          for day in ("today", "yesterday"))}
 _DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:\([^)]{2,40}\)\s*)?(?:--|—|–)\s*")
 

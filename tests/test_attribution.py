@@ -279,6 +279,28 @@ def test_a_new_quotation_after_reported_speech_is_its_own_content():
     assert quoted[0]["kind"] == "direct"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a statement printed after a colon, paragraph by paragraph, without quotation marks
+    ("Jane Roe, Permanent Secretary of the Harbor Office, issued the following press "
+     "statement on Monday:\n\nWe have tried everything we could.\n\nThe harbor will stay "
+     "open for now.\n\nThe Permanent Secretary stressed that the harbor is safe.\n",
+     [("direct", "Jane Roe"), ("direct", "Jane Roe"), ("direct", "Jane Roe"),
+      ("indirect", "Permanent Secretary")]),           # the narrator speaks again
+    ("Jane Roe spoke at the harbor on Monday.\n\nShe said that the port had reopened, and "
+     "she continued:\n\nOur ships are ready to sail.\n",
+     [("asserted", ""), ("indirect", "Jane Roe"), ("direct", "Jane Roe")]),
+])
+def test_statement_after_a_colon_is_the_speakers(text, expected):
+    assert [(r["voice"], r["source"]) for r in _voices(text)] == expected
+
+
+def test_a_title_in_quotation_marks_is_no_antecedent():
+    text = ('Jane Roe gave a speech "On the Immediate Tasks of the Harbor" on Monday.\n'
+            "She said the tasks are urgent.")
+    (a,) = [a for a in attributions_for_text(text) if a["source_text"] == "She"]
+    assert a["source_name"] == "Jane Roe"
+
+
 def test_also_known_as_is_not_speech():
     text = "Hydrogen bombs, also known as thermonuclear devices, are far more powerful."
     assert all(r["voice"] == "asserted" for r in _voices(text))
