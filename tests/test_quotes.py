@@ -91,6 +91,19 @@ def test_hedge_spans(text, expected):
     ("Those talks are still continuing, he said Friday.",
      [("said", "he", "Those talks are still continuing")]),
     ("Those talks are still continuing, he said on Friday evening.", []),  # not a day alone
+    # wire and state-media reporters after the content
+    ("The harbor reopened on Monday, the official Harbor News Agency reported Tuesday.",
+     [("reported", "the official Harbor News Agency", "The harbor reopened on Monday")]),
+    ("The ships sailed north, state media reported.",
+     [("reported", "state media", "The ships sailed north")]),
+    ("The ships sailed north, the Coast Guard’s Joint Chiefs of Staff said.",
+     [("said", "the Coast Guard’s Joint Chiefs of Staff", "The ships sailed north")]),
+    ("The talks are useful, officials from both countries have said.",
+     [("said", "officials from both countries", "The talks are useful")]),
+    # whole quotations inside the content; not the end of a quotation opened earlier
+    ("The mayor called the plan “a gift to the city,” state media reported.",
+     [("reported", "state media", "The mayor called the plan “a gift to the city,”")]),
+    ("We are ready for anything,” he said.", []),
     ('The regime is “begging for war,” Jane Roe, a spokeswoman for the ministry, said.',
      [("said", "Jane Roe, a spokeswoman for the ministry,", "The regime is “begging for war,”")]),
     ("The leaders will meet on Friday, the agency quoted the aide Ivan Petrov as saying.",
