@@ -211,6 +211,19 @@ _STATE_MEDIA = (r"(?:KCNA|the\s+(?:official\s+)?Korean\s+Central\s+News\s+Agency
                 r"Rodong\s+Sinmun|(?:the\s+)?state\s+media|Xinhua|TASS|the\s+agency)")
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# who reports in a trailing reporting clause: a pronoun, a determiner phrase, state media,
+# officials, a possessive phrase ("North Korea's official Korean Central News Agency"),
+# or a name; an acronym in parentheses may follow ("... Joint Chiefs of Staff (JCS)")
+_REPORTER = (r"(?:he|she|they|we|I|it|"
+             r"(?:the|a|an|one|his|her|their|its)\s+(?:[\w’'-]+\s+){0,5}?[\w’'-]+|"
+             r"(?:state(?:-run)?|official)\s+(?:media|television|TV|radio|news\s+agency)|"
+             r"(?:both|two|several|many|some)\s+[a-z][\w’'-]*|"
+             r"(?:officials|analysts|experts|diplomats|sources)"
+             r"(?:\s+(?:from|in|at|of|with)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+)?|"
+             r"(?:[A-Z][\w’'.-]*\s+){0,2}[A-Z][\w’'.-]*(?:’s|'s)\s+(?:[\w’'-]+\s+){0,5}?[\w’'-]+|"
+             r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|of|for|and|the)){0,6}?(?<=[\w.]))"
+             r"(?:\s+\([A-Z]{2,}\))?")
+_AFTER_TRAILING = ("quoting", "adding", "citing", "saying", "amid")
 
 _RULES: tuple[tuple[str, re.Pattern], ...] = (
     # "..., according to the North's foreign ministry Friday."
@@ -233,7 +246,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
         r"(?P<content>[^\n\"“”]{12,}),\s+(?P<cue>said|says|added|adds|stated|noted|insisted|"
         r"warned|claimed)\s+(?P<source>(?:an?|the|one|two|three|several)\s+(?:[\w’'-]+\s+){0,3}?"
         r"(?:spokes(?:man|woman|person)|officials?|aides?|advis[eo]rs?|sources?|analysts?|"
-        r"diplomats?|ministers?|officers?|experts?|lawmakers?|envoy)"
+        r"diplomats?|ministers?|officers?|experts?|lawmakers?|envoy|report|statement|agency|"
+        r"newspaper|broadcaster|ministry|military)"
         r"(?:\s+(?:for|at|of|in|with|from)\s+(?:[\w.’'-]+\s+){0,5}?[\w’'-]+)?)"
         r"(?=[.!?]?\s*$)")),
     # "Those talks are continuing, he said." / "..., the source added." / "...,
@@ -245,17 +259,12 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
         # sentence ('"... First. Second," he said.' is the tagger's multi-sentence quote)
         r"(?P<content>[^\n\"“”](?:[^\n\"“”]{11,}|[^\n\"“”]*?(?:“[^”\n]*”|\"[^\"\n]*\")"
         r"(?:[^\n\"“”]|“[^”\n]*”|\"[^\"\n]*\")*?))(?:,\s*|(?<=,[”\"])\s+)"
-        r"(?P<source>he|she|they|we|I|it|"
-        r"(?:the|a|an|one|his|her|their|its)\s+(?:[\w’'-]+\s+){0,5}?[\w’'-]+|"
-        r"(?:state(?:-run)?|official)\s+(?:media|television|TV|radio|news\s+agency)|"
-        r"(?:both|two|several|many|some)\s+[a-z][\w’'-]*|"
-        r"(?:officials|analysts|experts|diplomats|sources)"
-        r"(?:\s+(?:from|in|at|of|with)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+)?|"
-        r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|of|for|and|the)){0,6}?(?<=[\w.]))\s+"
-        r"(?:(?:has|have|also)\s+)?"
+        rf"(?P<source>{_REPORTER})\s+(?:(?:has|have|also)\s+)?"
         r"(?P<cue>said|says|added|adds|noted|notes|wrote|writes|stated|explained|argued|"
         r"insisted|warned|claimed|reported|reports|announced)"
-        rf"(?:\s+(?:on\s+)?{_WEEKDAY}|\s+(?:today|yesterday))?(?=[.!?]\s*$)")),
+        rf"(?:\s+(?:on\s+)?{_WEEKDAY}|\s+(?:today|yesterday))?"
+        # the end of the sentence, or a participle or circumstance after a comma
+        rf"(?=[.!?]\s*$|,\s+(?:{'|'.join(_AFTER_TRAILING)})\b)")),
     # "..., Tass quoted presidential aide Yury Ushakov as saying." (the content first)
     ("quoted_as_saying_after", re.compile(
         r"(?P<content>[^\n]{12,}?),\s+(?P<src2>(?:[A-Z]|the\s)[^,\n]{1,60}?)\s+"
@@ -292,7 +301,9 @@ _TRIGGERS = {"according_to_after": "according", "according_to_before": "accordin
                  for day in ("monday", "tuesday", "wednesday", "thursday", "friday",
                              "saturday", "sunday"))
                  + tuple(f" {v} {day}." for v in ("said", "says", "added", "reported")
-                         for day in ("today", "yesterday"))}
+                         for day in ("today", "yesterday"))
+                 # ", the KCNA reported, quoting Kim ...": found by the participle
+                 + tuple(f", {w} " for w in _AFTER_TRAILING)}
 _DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'-]{1,60}?(?:\([^)]{2,40}\)\s*)?(?:--|—|–)\s*")
 
 
