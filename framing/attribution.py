@@ -121,6 +121,7 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
     if blocks:
         raw = [a for a in raw if not (a["cue"] and any(_overlaps(a["cue"], b["cue"])
                                                        for b in blocks))] + blocks
+    raw = [_no_dateline_source(text, a) for a in raw]
     out = []
     q_starts, q_words = [q.start for q in quotes], {}
     for a in sorted(raw, key=lambda a: a["content"][0][0]):
@@ -135,6 +136,9 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
         a["cue_lemma"], a["cue_category"] = cue_lemma(cue_text)
         if a["cue_lemma"] in _CALL_FORMS and _CALL_X_Y.match(text, a["cue"][1]):
             a["cue_lemma"], a["cue_category"] = "call", "neutral"      # "called it a ..."
+        elif a["cue_lemma"] == "show" and _VISUAL.search(
+                text, sent_starts[a["sentence_index"]], a["cue"][1] + 30):
+            a["cue_category"] = "other"     # "Photos published by state media showed ..."
         a["content_first"] = text[a["content"][0][0]:a["content"][0][0] + 8]
         out.append(a)
     _describe_sources(text, out)
@@ -224,6 +228,41 @@ def _narrator_again(text: str, s: int, e: int, atts: list[dict], intro: str) -> 
         if len(name.split()) >= 2 and name in intro:
             return True
     return False
+
+
+# a dateline opening a paragraph: "SEOUL, Jan. 29 (Yonhap) --", "Pyongyang:", "New York
+# [U.S.], July 4 (ANI):" (news datelines name a handful of cities in this field)
+_DATELINE_START = re.compile(
+    r"(?:SEOUL|Seoul|PYONGYANG|Pyongyang|TOKYO|Tokyo|BEIJING|Beijing|MOSCOW|Moscow|"
+    r"WASHINGTON|Washington|NEW YORK|New York|UNITED NATIONS|GENEVA|Geneva|KAESONG|Kaesong|"
+    r"PANMUNJOM|Panmunjom|VLADIVOSTOK|Vladivostok|SINGAPORE|Singapore|HANOI|Hanoi)"
+    r"(?:\s*\[[^\]\n]{1,20}\])?(?:,[^:\n]{0,60}?)?(?:\s*\([^)\n]{2,40}\))?\s*(?:--|—|–|-|:)\s*")
+
+
+def _no_dateline_source(text: str, a: dict) -> dict:
+    """A source inside the dateline that opens its paragraph is the place of the report,
+    not its speaker ("New York [U.S.], July 4 (ANI): ... that it says ...")."""
+    src = a["source"]
+    if src is None:
+        return a
+    line_start = text.rfind("\n", 0, src[0]) + 1
+    m = _DATELINE_START.match(text, line_start)
+    if m is None or src[0] >= m.end():
+        return a
+    a = dict(a)
+    a["source"] = None
+    if a["cue"] is not None and a["cue"][0] > m.end():
+        # the subject right after the dateline ("...: North Korea said ...")
+        subject = _SUBJECT_NP.match(text, m.end(), a["cue"][0])
+        if subject and not any(c[0] < subject.end() and subject.start() < c[1]
+                               for c in a["content"]):
+            a["source"] = subject.span()
+    return a
+
+
+# what photos, footage and screens show is seen, not said
+_VISUAL = re.compile(r"\b(?:photo(?:graph)?s?|images?|pictures?|footage|videos?|screens?|"
+                     r"broadcasters?|satellite imagery)\b", re.IGNORECASE)
 
 
 # "called the launch a provocation", "called it “unacceptable”": calling something
@@ -758,7 +797,7 @@ def cue_lemma(cue_text: str) -> tuple[str, str]:
     words = t.split()
     for n in range(min(3, len(words)), 0, -1):       # longest known prefix
         head = " ".join(words[:n])
-        if head in forms:
+        if head in forms and forms[head][1] != "hedge":     # "reportedly | said"
             return forms[head]
     for w in words:
         if w in forms and forms[w][1] != "hedge":

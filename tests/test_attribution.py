@@ -67,6 +67,7 @@ def test_content_kind(text, spans, kind):
     ("slammed", ("slam", "emotive")),
     ("denied", ("deny", "denial")),
     ("rejects", ("reject", "denial")),
+    ("reportedly said", ("say", "neutral")),        # the outlet's hedge is not the cue
     ("stressed", ("stress", "neutral")),
     ("reiterated", ("reiterate", "neutral")),
     ("lambasted", ("lambast", "emotive")),
@@ -152,6 +153,14 @@ def test_sentence_voice(text, voice, cue, source_type):
     # a day after the speaker is not part of it
     ("North Korea on Sunday confirmed that it has conducted a nuclear test.", "indirect",
      "North Korea", "confirm"),
+    # what a photo shows is seen, not said
+    ("Photos published by state media showed the leader at the launch site.", "asserted",
+     "", ""),
+    ("A TV screen shows a file image of the leader during a news program.", "asserted", "",
+     ""),
+    # a dateline is the place of the report, not its speaker
+    ("New York [U.S.], July 4 (ANI): North Korea said the missile can reach anywhere.",
+     "indirect", "North Korea", "say"),
 ])
 def test_sentence_source(text, voice, source, cue):
     (row,) = _voices(text)
