@@ -379,6 +379,16 @@ _CAP_LEFT = re.compile(rf"((?:(?:{_CAP_WORD})\s+){{0,3}}?(?:{_CAP_WORD}))\s+$")
 
 
 _NUMBER_ONLY = re.compile(r"[\d\W]+")
+# tagging slips that name nobody: a prepositional phrase ("of Yanji"), an adverb ("later"),
+# a participle ("advising anyone who"), "including", a bare possessive ("Seoul’s") or a bare
+# nationality adjective ("Korean")
+_NOT_A_SPEAKER = re.compile(
+    r"(?:(?:of|in|at|by|for|with|from|on|to|into|over|including|amid)\s.*|"
+    r"[a-z]+ly|later|earlier|then|now|also|still|including|"
+    r"[a-z]+ing(?:\s.*)?|"
+    r"(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w.-]*(?:’s|'s)|"
+    r"(?:North\s+|South\s+)?(?:Korean|Chinese|Japanese|Russian|American|British|French|"
+    r"German|Iranian|Israeli|Ukrainian|European|Asian|Western|Indian))", re.DOTALL)
 _PASSIVE_CUE = re.compile(r"(?:(?:is|are|was|were|been|being|be)\s+)?(?:accused|blamed|"
                           r"criticized|criticised|condemned|denounced|praised|slammed)\s+"
                           r"(?:of|for)\b")
@@ -478,7 +488,8 @@ def _fix_structure(text: str, a: dict) -> dict:
     a = dict(a)
     src, cue = a["source"], a["cue"]
     if src is not None and (_FUNCTION_ONLY.fullmatch(text[src[0]:src[1]]) or
-                            _NUMBER_ONLY.fullmatch(text[src[0]:src[1]])):
+                            _NUMBER_ONLY.fullmatch(text[src[0]:src[1]]) or
+                            _NOT_A_SPEAKER.fullmatch(text[src[0]:src[1]].strip())):
         a["source"] = src = None              # "... on Nov. 22 and said": no speaker "22"
     if src is not None and cue is not None and src[1] <= cue[0]:
         # a content fragment wedged between the source and its cue, with the content

@@ -214,6 +214,12 @@ def test_apparatus_sentences_take_no_voice(kind, voice):
      "is rolling out a plan and", "Jane Roe"),
     # a number is no speaker ("fired on Nov. 22 and said ...")
     ("The army fired on Nov. 22 and said the schools will reopen.", "22", None, None),
+    # tagging slips that name nobody
+    ("Witnesses in the city of Yanji said the schools will reopen.", "of Yanji", None, None),
+    ("The board later said the schools will reopen.", "later", None, None),
+    ("The South Korean said the schools will reopen.", "South Korean", None, None),
+    ("Jordan said the schools will reopen.", "Jordan", None, "Jordan"),    # a name
+
     # a list bullet is not part of the speaker
     ("• The board said the schools will reopen.", "• The board", None, "The board"),
     # the first part of a coordination the tagger cut off joins the source
