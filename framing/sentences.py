@@ -19,8 +19,9 @@ from framing.models import Article, Zone
 SENTENCE_COLUMNS = ["article_id", "outlet", "index", "paragraph", "kind", "start", "end", "text"]
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-# "drones.According to": pages that run paragraphs together leave no space after the period.
-_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z])")
+# "drones.According to": pages that run paragraphs together leave no space after the period
+# (a word of three letters or more after it: not the site name "News.Az").
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z]{2})")
 _QUOTE_CLOSERS = "\"'”’)]"
 
 
@@ -28,6 +29,9 @@ class _NewsLanguageVars(PunktLanguageVars):
     # Curly closing quotes may follow the period of the sentence they close.
     sent_end_chars = (".", "?", "!")
     internal_punctuation = ",:;"
+    # A curly opening quote is not part of the word it opens, as a straight one is not:
+    # '“No. 1 enemy' is the abbreviation "No." (Punkt's default keeps "“No." one word).
+    _re_word_start = r"[^\(\"\`{\[:;&\#\*@\)}\]\-,“‘]"
 
 
 class _MemoPunkt(PunktSentenceTokenizer):

@@ -26,6 +26,9 @@ def _sentences(text: str) -> list[str]:
      ["The talks ended at 3 p.m.", "Officials left."]),
     ("The drills begin in Feb. and end in Mar. 2024. Both sides agreed.",
      ["The drills begin in Feb. and end in Mar. 2024.", "Both sides agreed."]),
+    ("He called it the “No. 1 hostile state,” the agency said.",   # abbreviation after “
+     ["He called it the “No. 1 hostile state,” the agency said."]),
+    ("The site News.Az cited local media.", ["The site News.Az cited local media."]),
     ("Drones were spotted.According to the military, none crossed.",  # glued paragraphs
      ["Drones were spotted.", "According to the military, none crossed."]),
 ])
