@@ -407,6 +407,7 @@ def _apposition_like(frag: str) -> bool:
 
 
 _PRONOUN_AFTER_COMMA = re.compile(r",\s+(he|she|they|it|we|I)$")
+_NAME_AFTER_COMMA = re.compile(r",\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*$")
 _SOURCE_TIME = re.compile(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                           r"Sunday)(?:\s+(?:morning|afternoon|evening|night))?$|"
                           r"\s+(?:today|yesterday)$")
@@ -449,6 +450,11 @@ def _source_edges(text: str, src: tuple[int, int], content) -> tuple[int, int]:
     m = _PRONOUN_AFTER_COMMA.search(text, s, e)
     if m:
         s = m.start(1)                          # "... News Agency, | she | said"
+    elif text.startswith(("the ", "a ", "an "), s) or \
+            _DET_BEFORE.search(text, max(0, s - 5), s):
+        m = _NAME_AFTER_COMMA.search(text, s, e)
+        if m:                                   # "the Assembly, its parliament, | Kim | said"
+            s = m.start(1)
     m = _SOURCE_TIME.search(text, s, e)
     if m and m.start() > s:
         e = m.start()                           # "North Korea | on Sunday | confirmed"
@@ -508,6 +514,15 @@ def _fix_structure(text: str, a: dict) -> dict:
     if src is not None and cue is not None and src[1] <= cue[0] and \
             _PASSIVE_CUE.match(text, cue[0]):
         a["source"] = src = None      # "Pyongyang (is) accused of ...": the target, not the speaker
+    if src is not None and cue is not None and src[1] <= cue[0] and \
+            "," in text[src[1]:cue[0]]:
+        # "In a speech to the Assembly, the parliament, Kim said": the name right before
+        # the cue speaks, not the one in the opening phrase
+        m = _NAME_BEFORE.search(text, max(src[1], cue[0] - 60), cue[0])
+        if m and m.group(1).split()[0] not in _NOT_SUBJECTS and \
+                "," not in text[m.end(1):cue[0]] and \
+                not any(c[0] < m.end(1) and m.start(1) < c[1] for c in a["content"]):
+            a["source"] = src = (m.start(1), m.end(1))
     if src is not None:
         src = a["source"] = _source_edges(text, src, a["content"])
         # the pattern ends in "and" and spaces: without them before the source, no match

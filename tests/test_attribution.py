@@ -158,6 +158,9 @@ def test_sentence_voice(text, voice, cue, source_type):
      "", ""),
     ("A TV screen shows a file image of the leader during a news program.", "asserted", "",
      ""),
+    # the name right before the cue speaks, not the audience in the opening phrase
+    ("In a speech to the Harbor Assembly, the city's parliament, Jones said he no longer "
+     "believed in the plan.", "indirect", "Jones", "say"),
     # a dateline is the place of the report, not its speaker
     ("New York [U.S.], July 4 (ANI): North Korea said the missile can reach anywhere.",
      "indirect", "North Korea", "say"),
