@@ -562,14 +562,25 @@ _NOT_SUBJECTS = frozenset(
 
 
 def _subject_source(text: str, a: dict, sent_starts: list[int]) -> dict:
-    """A cue with no source right after its sentence's subject ("China and Russia have
-    also censured ...") takes that subject as its source, when it is a name."""
+    """A cue with no source takes its sentence's subject when it is a name ("China and
+    Russia have also censured ...", "MOSCOW: The Kremlin on Thursday dismissed ..."), the
+    antecedent of a relative pronoun ("..., the council, which strongly condemned ..."),
+    or the phrase after an inverted cue ('"...," said an announcement read on TV.')."""
     if a["source"] is not None or a["cue"] is None or _PASSIVE_CUE.match(text, a["cue"][0]):
         return a
     cs = a["cue"][0]
     k = bisect.bisect_right(sent_starts, cs) - 1
     start = sent_starts[k] if k >= 0 else 0
-    m = _SUBJECT_NP.match(text, start, cs)      # endpos = cs, so "$" is the cue's start
+    m = _source_elsewhere(text, a, start)
+    if m is not None:
+        a = dict(a)
+        a["source"] = m
+        return a
+    d = _DATELINE_START.match(text, start, cs)
+    if d:
+        start = d.end()                         # "MOSCOW: | The Kremlin ..."
+    t = _TIME_BEFORE_CUE.search(text, start, cs)
+    m = _SUBJECT_NP.match(text, start, t.start() if t else cs)   # endpos: "$" ends the NP
     if not m:
         # "North Korea, which launched satellites in 2012, maintains that ..."
         m = _SUBJECT_NP_COMMA.match(text, start, cs)
@@ -585,6 +596,40 @@ def _subject_source(text: str, a: dict, sent_starts: list[int]) -> dict:
     a = dict(a)
     a["source"] = (m.start(), m.end())
     return a
+
+
+_TIME_BEFORE_CUE = re.compile(
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+    r"yesterday)\s+$")
+_RELATIVE_BEFORE_CUE = re.compile(
+    r"((?:the|its|his|her|their)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+|"
+    r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4}),\s+(?:which|who)\s+(?:[a-z]+ly\s+)?"
+    r"(?:also\s+)?(?:(?:has|have|had)\s+)?$")
+_INVERTED_SOURCE = re.compile(
+    r"\s+((?:the|an?|one|two|[A-Z][\w.’'-]*(?:’s|'s))\s+[^,.;:\n\"“”]{1,80}?)(?=\s*[,.;]|\s*$)")
+
+
+def _source_elsewhere(text: str, a: dict, start: int) -> tuple[int, int] | None:
+    """The antecedent of "which"/"who" right before the cue, or the phrase after an
+    inverted cue (a cue after a comma or a closing quotation mark), as a span."""
+    cs, ce = a["cue"]
+    m = _RELATIVE_BEFORE_CUE.search(text, max(start, cs - 120), cs)
+    if m:
+        span = m.span(1)
+    else:
+        if not re.search(r"[,”\"]\s*$", text[max(start, cs - 3):cs]) or \
+                not any(c[1] <= cs for c in a["content"]):
+            return None
+        m = _INVERTED_SOURCE.match(text, ce)
+        if m is None:
+            return None
+        # the quotation before the cue is the content: fragments after it are slips
+        # (dropped later as circumstances)
+        a = dict(a, content=[c for c in a["content"] if c[1] <= cs])
+        span = m.span(1)
+    if any(c[0] < span[1] and span[0] < c[1] for c in a["content"]):
+        return None
+    return span
 
 
 def _merge_fragments(text: str, atts: list[dict]) -> list[dict]:

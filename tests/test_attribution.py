@@ -158,6 +158,12 @@ def test_sentence_voice(text, voice, cue, source_type):
      "", ""),
     ("A TV screen shows a file image of the leader during a news program.", "asserted", "",
      ""),
+    # a subject after a dateline and before a day; a speaker after an inverted cue
+    ("MOSCOW: The Kremlin on Thursday dismissed reports that troops had arrived.",
+     "indirect", "Kremlin", "dismiss"),
+    ("“Today’s event was meaningful, for we have reached our goal,” said an announcement "
+     "read on state television.", "direct", "an announcement read on state television",
+     "say"),
     # the name right before the cue speaks, not the audience in the opening phrase
     ("In a speech to the Harbor Assembly, the city's parliament, Jones said he no longer "
      "believed in the plan.", "indirect", "Jones", "say"),
