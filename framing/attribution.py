@@ -389,7 +389,7 @@ _NOT_A_SPEAKER = re.compile(
     r"(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w.-]*(?:’s|'s)|"
     r"(?:North\s+|South\s+)?(?:Korean|Chinese|Japanese|Russian|American|British|French|"
     r"German|Iranian|Israeli|Ukrainian|European|Asian|Western|Indian))", re.DOTALL)
-_PASSIVE_CUE = re.compile(r"(?:(?:is|are|was|were|been|being|be)\s+)?(?:accused|blamed|"
+_PASSIVE_CUE = re.compile(r"(?:(?:has|have|had)\s+)?(?:(?:is|are|was|were|been|being|be)\s+)?(?:accused|blamed|"
                           r"criticized|criticised|condemned|denounced|praised|slammed)\s+"
                           r"(?:of|for)\b")
 _PARTICIPLE = re.compile(r"[a-z]+ing")

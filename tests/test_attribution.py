@@ -140,6 +140,7 @@ def test_sentence_voice(text, voice, cue, source_type):
     ("The two countries have deepened ties since 2022, with Pyongyang accused of providing "
      "arms to Moscow.", "indirect", "", "accuse"),
     ("Pyongyang accused Washington of provoking a war.", "indirect", "Pyongyang", "accuse"),
+    ("Pyongyang has been accused of supplying shells to Moscow.", "indirect", "", "accuse"),
     # a place in the role is not the name
     ("Officials in Washington and Seoul say the exercises are defensive in nature.",
      "indirect", "Officials in Washington and Seoul", "say"),
