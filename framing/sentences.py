@@ -19,9 +19,10 @@ from framing.models import Article, Zone
 SENTENCE_COLUMNS = ["article_id", "outlet", "index", "paragraph", "kind", "start", "end", "text"]
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-# "drones.According to": pages that run paragraphs together leave no space after the period
-# (a word of three letters or more after it: not the site name "News.Az").
-_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2})|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z]{2})")
+# "drones.According to": pages that run paragraphs together leave no space after the period.
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z])")
+# ... but a capitalised word, a period and a two-letter word is a site name ("News.Az")
+_SITE_NAME = re.compile(r"(?<![\w.-])[A-Z][a-z]+\.[A-Z][a-z](?![\w-])")
 _QUOTE_CLOSERS = "\"'”’)]"
 
 
@@ -116,6 +117,7 @@ def split_text(text: str) -> list[tuple[int, int, int]]:
 
 def _split_glued(chunk: str, start: int, end: int) -> Iterable[tuple[int, int]]:
     cuts = [m.start() + start for m in _GLUED.finditer(chunk[start:end])]
+    cuts = [c for c in cuts if not _SITE_NAME.match(chunk, chunk.rfind(" ", 0, c) + 1)]
     bounds = [start, *cuts, end]
     return zip(bounds, bounds[1:])
 

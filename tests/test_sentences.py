@@ -29,6 +29,8 @@ def _sentences(text: str) -> list[str]:
     ("He called it the “No. 1 hostile state,” the agency said.",   # abbreviation after “
      ["He called it the “No. 1 hostile state,” the agency said."]),
     ("The site News.Az cited local media.", ["The site News.Az cited local media."]),
+    ("There were rumors.An official denied them.",          # glued, with a short word
+     ["There were rumors.", "An official denied them."]),
     ("Drones were spotted.According to the military, none crossed.",  # glued paragraphs
      ["Drones were spotted.", "According to the military, none crossed."]),
 ])
