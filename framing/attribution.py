@@ -408,6 +408,7 @@ def _apposition_like(frag: str) -> bool:
 
 _PRONOUN_AFTER_COMMA = re.compile(r",\s+(he|she|they|it|we|I)$")
 _NAME_AFTER_COMMA = re.compile(r",\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*$")
+_TIME_LAST_LETTERS = frozenset("yngt")        # the last letters of the words _SOURCE_TIME ends with
 _SOURCE_TIME = re.compile(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                           r"Sunday)(?:\s+(?:morning|afternoon|evening|night))?$|"
                           r"\s+(?:today|yesterday)$")
@@ -447,17 +448,20 @@ def _source_edges(text: str, src: tuple[int, int], content) -> tuple[int, int]:
     s, e = src
     while s < e and not text[s].isalnum() and text[s] not in _QUOTE_CHARS:
         s += 1                                  # "• China's Earthquake Administration"
-    m = _PRONOUN_AFTER_COMMA.search(text, s, e)
-    if m:
-        s = m.start(1)                          # "... News Agency, | she | said"
-    elif text.startswith(("the ", "a ", "an "), s) or \
-            _DET_BEFORE.search(text, max(0, s - 5), s):
-        m = _NAME_AFTER_COMMA.search(text, s, e)
-        if m:                                   # "the Assembly, its parliament, | Kim | said"
-            s = m.start(1)
-    m = _SOURCE_TIME.search(text, s, e)
-    if m and m.start() > s:
-        e = m.start()                           # "North Korea | on Sunday | confirmed"
+    comma = text.rfind(",", s, e)
+    if comma >= 0:                              # (most sources hold no comma)
+        m = _PRONOUN_AFTER_COMMA.match(text, comma, e)
+        if m:
+            s = m.start(1)                      # "... News Agency, | she | said"
+        elif text.startswith(("the ", "a ", "an "), s) or \
+                _DET_BEFORE.search(text, max(0, s - 5), s):
+            m = _NAME_AFTER_COMMA.match(text, comma, e)
+            if m:                               # "the Assembly, its parliament, | Kim | said"
+                s = m.start(1)
+    if text[e - 1:e] in _TIME_LAST_LETTERS:
+        m = _SOURCE_TIME.search(text, max(s, e - 32), e)
+        if m and m.start() > s:
+            e = m.start()                       # "North Korea | on Sunday | confirmed"
     if text.startswith(("and ", "And "), s):
         # "Japanese | and South Korean officials": the coordination's first part joins it
         m = _CAP_LEFT.search(text, max(0, s - 60), s)
@@ -1215,11 +1219,17 @@ def _person_names(text: str) -> tuple[list[re.Match], list[int], list[int]]:
 def _in_quotation(text: str, pos: int) -> bool:
     """Whether ``pos`` lies inside a quotation of its paragraph (a speech title "On the
     Immediate Tasks ..." names no person)."""
+    starts, ends = _quotation_bounds(text)
+    k = bisect.bisect_right(starts, pos) - 1     # sorted by start; nested ones lie inside
+    return k >= 0 and any(starts[j] < pos < ends[j] for j in range(max(0, k - 1), k + 1))
+
+
+@functools.lru_cache(maxsize=4)
+def _quotation_bounds(text: str) -> tuple[list[int], list[int]]:
     from framing.quotes import quote_spans
 
-    quotes = quote_spans(text)          # sorted by start; a nested one lies in its outer one
-    k = bisect.bisect_right([q.start for q in quotes], pos) - 1
-    return k >= 0 and any(q.start < pos < q.end for q in quotes[max(0, k - 1):k + 1])
+    quotes = quote_spans(text)
+    return [q.start for q in quotes], [q.end for q in quotes]
 
 
 # words that make a capitalised phrase an institution, place, event or title, not a name
