@@ -158,7 +158,6 @@ _COLON_CUE = re.compile(
 _COLON_SOURCE = re.compile(
     r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})"
     r"(?=(?:,[^,\n]{1,200},)?\s+(?:also\s+)?$)")
-_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 def _colon_blocks(text: str, atts: list[dict]) -> list[dict]:
@@ -224,7 +223,7 @@ def _narrator_again(text: str, s: int, e: int, atts: list[dict], intro: str) -> 
         src = " ".join(text[a["source"][0]:a["source"][1]].split())
         if src.lower() in ("he", "she"):
             return True
-        name = _DETERMINER.sub("", src)
+        name = _DET.sub("", src)
         if len(name.split()) >= 2 and name in intro:
             return True
     return False
@@ -409,8 +408,8 @@ def _apposition_like(frag: str) -> bool:
 _PRONOUN_AFTER_COMMA = re.compile(r",\s+(he|she|they|it|we|I)$")
 _NAME_AFTER_COMMA = re.compile(r",\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*$")
 _TIME_LAST_LETTERS = frozenset("yngt")        # the last letters of the words _SOURCE_TIME ends with
-_SOURCE_TIME = re.compile(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-                          r"Sunday)(?:\s+(?:morning|afternoon|evening|night))?$|"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_SOURCE_TIME = re.compile(rf"\s+(?:on\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?$|"
                           r"\s+(?:today|yesterday)$")
 _DET_BEFORE = re.compile(r"(?<![\w’'-])(?:[Tt]he|[Aa]n?)\s+$")
 
@@ -602,9 +601,7 @@ def _subject_source(text: str, a: dict, sent_starts: list[int]) -> dict:
     return a
 
 
-_TIME_BEFORE_CUE = re.compile(
-    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
-    r"yesterday)\s+$")
+_TIME_BEFORE_CUE = re.compile(rf"\s+(?:on\s+)?(?:{_WEEKDAY}|today|yesterday)\s+$")
 _RELATIVE_BEFORE_CUE = re.compile(
     r"((?:the|its|his|her|their)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+|"
     r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4}),\s+(?:which|who)\s+(?:[a-z]+ly\s+)?"
