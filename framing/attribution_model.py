@@ -28,6 +28,7 @@ Viterbi vectorised over the sentences of an article (:func:`viterbi`).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import io
 import json
@@ -1475,10 +1476,8 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
     sent_of, para_of = tt.sent.tolist(), tt.para.tolist()
     cue_sent = [sent_of[c[0]] for c in cues]
     cue_para = [para_of[c[0]] for c in cues]
-    cues_in_para: dict[int, list[int]] = {}      # cue numbers by paragraph / sentence, in order
-    cues_in_sent: dict[int, list[int]] = {}
+    cues_in_sent: dict[int, list[int]] = {}      # cue numbers by sentence, in order
     for k in range(len(cues)):
-        cues_in_para.setdefault(cue_para[k], []).append(k)
         cues_in_sent.setdefault(cue_sent[k], []).append(k)
     orphans = []
 
@@ -1489,29 +1488,42 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
             return span[0] - cue[1]
         return 0
 
+    # per sentence, its cues' starts (sorted): the nearest cue on either side of a span is
+    # found by bisection, so a paragraph with thousands of quotations stays linear
+    sent_cue_starts = {si: [cues[k][0] for k in ks] for si, ks in cues_in_sent.items()}
+
+    def neighbours(si: int, span) -> list[int]:
+        """The cues of sentence ``si`` nearest to ``span`` on its left and on its right
+        (runs of different roles never overlap, so no cue lies inside a span)."""
+        ks = cues_in_sent.get(si)
+        if not ks:
+            return []
+        j = bisect.bisect_left(sent_cue_starts[si], span[0])
+        return ks[max(j - 1, 0):j + 1]
+
     for span in contents:
         s0, s1 = sent_of[span[0]], sent_of[span[1] - 1]
         p = para_of[span[0]]
         best = None
-        for k in cues_in_para.get(p, ()):
-            c = cues[k]
-            if s0 <= cue_sent[k] <= s1:
-                key = (0, dist(span, c))
-            else:
-                gap = s0 - cue_sent[k] if cue_sent[k] < s0 else cue_sent[k] - s1
-                key = (gap, dist(span, c))
-            if best is None or key < best[0]:
-                best = (key, k)
-        if best is not None and best[0][0] <= 3:
-            groups[best[1]]["content"].append(span)
+        # only cues at most three sentences away can take the content
+        for si in range(s0 - 3, s1 + 4):
+            for k in neighbours(si, span):
+                if cue_para[k] != p:
+                    continue
+                gap = 0 if s0 <= si <= s1 else (s0 - si if si < s0 else si - s1)
+                key = (gap, dist(span, cues[k]), k)       # ties: the earlier cue
+                if best is None or key < best:
+                    best = key
+        if best is not None:
+            groups[best[2]]["content"].append(span)
         else:
             orphans.append(span)
     for span in sources:
         best = None
-        for k in cues_in_sent.get(sent_of[span[0]], ()):
-            key = dist(span, cues[k])
-            if best is None or key < best[0]:
-                best = (key, k)
+        for k in neighbours(sent_of[span[0]], span):
+            key = (dist(span, cues[k]), k)
+            if best is None or key < best:
+                best = key
         if best is not None and groups[best[1]]["source"] is None:
             groups[best[1]]["source"] = span
     for g in groups.values():

@@ -356,6 +356,14 @@ def test_interrupted_quote_has_two_content_spans():
     assert text[a["cue"][0]:a["cue"][1]] == "said"
 
 
+def test_many_quotations_in_one_paragraph_each_keep_their_own_speaker():
+    names = ["Lee", "Park", "Choi", "Kang", "Yoon", "Jang", "Lim", "Han", "Oh", "Seo"] * 3
+    text = " ".join(f'"Plan {i} is ready," {name} said.' for i, name in enumerate(names))
+    atts = attributions_for_text(text)
+    found = [(a["source_text"], text[a["content"][0][0]:a["content"][0][1]]) for a in atts]
+    assert found == [(name, f'"Plan {i} is ready,"') for i, name in enumerate(names)]
+
+
 def test_pronoun_source_resolves_to_named_source():
     text = ("Lee Min-ho, the ministry spokesman, spoke on Friday.\n"
             '"The drills are a provocation," he said.')
