@@ -28,7 +28,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -105,7 +105,7 @@ def attributions_for_text(text: str, sentences: Sequence[tuple[int, int, int]] |
             "content": [span(c) for c in g["content"]],
             "origin": "model",
         })
-    raw = _merge_rules(text, raw, rule_attributions(text, sentences))
+    raw = _merge_rules(raw, rule_attributions(text, sentences), [st for st, *_ in sentences])
     raw = [_fix_structure(text, _trim_cue(text, _fix_cue_start(text, a))) for a in raw]
     raw = _merge_fragments(text, raw)
     sent_starts = [st for st, *_ in sentences]
@@ -277,23 +277,42 @@ _CALL_X_Y = re.compile(
     r",?\s+(?:an?\s|the\s|his\s|her\s|their\s|its\s|[“\"‘']{1,2}\w)")
 
 
-def _merge_rules(text: str, model_atts: list[dict], rules) -> list[dict]:
+def _merge_rules(model_atts: list[dict], rules, sent_starts: list[int]) -> list[dict]:
     """Add rule matches whose cue the model missed; a rule's cue/source replaces an
-    overlapping model attribution's when the model found content but no cue."""
-    out = list(model_atts)
+    overlapping model attribution's when the model found content but no cue.
+
+    A rule's spans lie in one sentence, so each rule is checked only against the
+    attributions that touch its sentence (linear in the document, not quadratic); the result
+    lists the model attributions kept, in their order, then the rules' kept, in theirs."""
+    def sentence(pos: int) -> int:
+        return bisect.bisect_right(sent_starts, pos) - 1
+
+    touching: dict[int, list[dict]] = {}          # sentence -> attributions touching it
+    items = [dict(a) for a in model_atts]
+    for a in items:
+        spans = [a["cue"]] if a["cue"] else []
+        spans += a["content"]
+        for k in range(sentence(min(sp[0] for sp in spans)),
+                       sentence(max(sp[1] for sp in spans) - 1) + 1):
+            touching.setdefault(k, []).append(a)
+    dead: set[int] = set()
     for r in rules:
         content = list(r.content)
-        # the rule's reading replaces a model attribution sharing its cue (the formulas are
-        # precise where the tagger, trained on other news, splits "according to X Friday");
-        # attributions inside the rule's content stay (nested speech: "X said ...,
-        # according to the ministry")
-        out = [a for a in out if not (a["cue"] and _overlaps(a["cue"], r.cue))]
-        out = [a for a in out if a["cue"] is not None or
-               not any(_overlaps(c, rc) for c in a["content"] for rc in content)]
-        for a in out:   # the rule's cue and source are nobody's content
-            a["content"] = [c for c in a["content"] if not _overlaps(c, r.cue)]
-        out.append({"cue": r.cue, "source": r.source, "content": content, "origin": r.rule})
-    return out
+        here = [a for a in touching.get(sentence(r.cue[0]), ()) if id(a) not in dead]
+        for a in here:
+            # the rule's reading replaces a model attribution sharing its cue (the formulas
+            # are precise where the tagger, trained on other news, splits "according to X
+            # Friday"); attributions inside the rule's content stay (nested speech: "X said
+            # ..., according to the ministry")
+            if a["cue"] and _overlaps(a["cue"], r.cue) or a["cue"] is None and any(
+                    _overlaps(c, rc) for c in a["content"] for rc in content):
+                dead.add(id(a))
+            else:   # the rule's cue and source are nobody's content
+                a["content"] = [c for c in a["content"] if not _overlaps(c, r.cue)]
+        rule_att = {"cue": r.cue, "source": r.source, "content": content, "origin": r.rule}
+        touching.setdefault(sentence(r.cue[0]), []).append(rule_att)
+        items.append(rule_att)
+    return [a for a in items if id(a) not in dead]
 
 
 _ORPHAN_MIN_WORDS = 5
@@ -1035,6 +1054,14 @@ def _strip_titles(name: str) -> tuple[str, str]:
     return name, ""
 
 
+_LOOKBACK = 200     # named sources searched back for an antecedent (bounds a long document)
+
+
+def _latest(named: list) -> Iterator:
+    """The last ``_LOOKBACK`` named sources, latest first."""
+    return itertools.islice(reversed(named), _LOOKBACK)
+
+
 def _describe_sources(text: str, atts: list[dict]) -> None:
     """Fill ``source_*`` keys, resolving pronouns, surnames and "the agency"-style
     back-references to the nearest earlier fitting named source of the article."""
@@ -1056,7 +1083,7 @@ def _describe_sources(text: str, atts: list[dict]) -> None:
             continue
         if low in _PRONOUN_SOURCES:
             want = _PRONOUN_SOURCES[low]
-            for pos, name, role, typ, country in reversed(named):
+            for pos, name, role, typ, country in _latest(named):
                 if pos >= s:
                     continue
                 is_person = (typ in ("person", "analyst", "official")
@@ -1069,13 +1096,13 @@ def _describe_sources(text: str, atts: list[dict]) -> None:
                 resolved = _resolve_in_text(text, s, want)
         elif _NOMINAL_BACKREF.match(low):
             noun = _NOMINAL_BACKREF.match(low).group(1).lower()
-            for pos, name, role, typ, country in reversed(named):
+            for pos, name, role, typ, country in _latest(named):
                 if pos < s and (noun in (name + " " + role).lower() or
                                 (noun == "agency" and typ == "state_media")):
                     resolved = (name, role, typ, country)
                     break
         elif _SURNAME.fullmatch(st.strip()):                       # a bare surname
-            for pos, name, role, typ, country in reversed(named):
+            for pos, name, role, typ, country in _latest(named):
                 parts = name.split()
                 # "Kim" is Kim Jong Un, never the pair "Putin and Kim"
                 if pos < s and len(parts) > 1 and st.strip() in (parts[0], parts[-1]) \
