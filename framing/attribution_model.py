@@ -1476,8 +1476,10 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
     sent_of, para_of = tt.sent.tolist(), tt.para.tolist()
     cue_sent = [sent_of[c[0]] for c in cues]
     cue_para = [para_of[c[0]] for c in cues]
-    cues_in_sent: dict[int, list[int]] = {}      # cue numbers by sentence, in order
+    cues_in_para: dict[int, list[int]] = {}      # cue numbers by paragraph / sentence, in order
+    cues_in_sent: dict[int, list[int]] = {}
     for k in range(len(cues)):
+        cues_in_para.setdefault(cue_para[k], []).append(k)
         cues_in_sent.setdefault(cue_sent[k], []).append(k)
     orphans = []
 
@@ -1505,22 +1507,27 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
         s0, s1 = sent_of[span[0]], sent_of[span[1] - 1]
         p = para_of[span[0]]
         best = None
-        # only cues at most three sentences away can take the content
-        for si in range(s0 - 3, s1 + 4):
-            for k in neighbours(si, span):
-                if cue_para[k] != p:
-                    continue
-                gap = 0 if s0 <= si <= s1 else (s0 - si if si < s0 else si - s1)
-                key = (gap, dist(span, cues[k]), k)       # ties: the earlier cue
-                if best is None or key < best:
-                    best = key
+        in_para = cues_in_para.get(p, ())
+        # only cues at most three sentences away can take the content: in a paragraph of
+        # many cues, only the nearest of each sentence within reach are candidates
+        candidates = in_para if len(in_para) <= _FEW_CUES else [
+            k for si in range(s0 - 3, s1 + 4) for k in neighbours(si, span) if cue_para[k] == p]
+        for k in candidates:
+            si = cue_sent[k]
+            gap = 0 if s0 <= si <= s1 else (s0 - si if si < s0 else si - s1)
+            if gap > 3:
+                continue
+            key = (gap, dist(span, cues[k]), k)           # ties: the earlier cue
+            if best is None or key < best:
+                best = key
         if best is not None:
             groups[best[2]]["content"].append(span)
         else:
             orphans.append(span)
     for span in sources:
         best = None
-        for k in neighbours(sent_of[span[0]], span):
+        in_sent = cues_in_sent.get(sent_of[span[0]], ())
+        for k in (in_sent if len(in_sent) <= _FEW_CUES else neighbours(sent_of[span[0]], span)):
             key = (dist(span, cues[k]), k)
             if best is None or key < best:
                 best = key
@@ -1547,6 +1554,7 @@ def decode_roles(tt: TokenTable, roles: np.ndarray) -> list[dict]:
     return out
 
 
+_FEW_CUES = 16      # up to this many cues, a plain scan beats bisection (decode_roles)
 _SRC_GAP = 4
 # a source run that ends or starts with one of these is a tagging slip, not half a name
 _GLUE = frozenset("and or but the a an of to in on that which who".split())
