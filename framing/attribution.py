@@ -1270,7 +1270,9 @@ _NOT_NAME_WORDS = frozenset("""
     Ambassador Spokesman Spokeswoman Spokesperson Director Chairman Chairwoman Leader General
     Commander Chief Officer Envoy Premier Chancellor Senator Governor Mayor Monday Tuesday
     Wednesday Thursday Friday Saturday Sunday January February March April June July August
-    September October November December""".split())
+    September October November December York Jersey Delhi Zealand Angeles Francisco Kong East
+    West Africa America Asia Europe Pacific Atlantic Arabia Emirates Britain Japan China
+    Russia Ukraine Pyongyang Seoul Tokyo Beijing Moscow Kyiv Geneva""".split())
 _NOT_NAMES = frozenset("The A An In On At And But According North South United Earlier Former "
                        "Korean Workers Central Military Commission Kim Il".split()) - {"Kim"}
 

@@ -266,6 +266,7 @@ def test_cue_started_one_noun_early_gives_it_to_a_possessive_source():
     ("Permanent Representative", False),    # a title
     ("Putin and Kim", False),               # two people
     ("North Korea", False),
+    ("New York", False),                    # a place
     ("Kim", False),                         # one word: a surname, not a full name
 ])
 def test_fits_name(name, fits):
