@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import pandas as pd
 
 from framing.models import Article
+from framing.quotes import WEEKDAY
 
 ATTRIBUTION_COLUMNS = [
     "article_id", "outlet", "attribution_id", "sentence_index", "kind",
@@ -427,8 +428,7 @@ def _apposition_like(frag: str) -> bool:
 _PRONOUN_AFTER_COMMA = re.compile(r",\s+(he|she|they|it|we|I)$")
 _NAME_AFTER_COMMA = re.compile(r",\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*$")
 _TIME_LAST_LETTERS = frozenset("yngt")        # the last letters of the words _SOURCE_TIME ends with
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_SOURCE_TIME = re.compile(rf"\s+(?:on\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?$|"
+_SOURCE_TIME = re.compile(rf"\s+(?:on\s+)?{WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?$|"
                           r"\s+(?:today|yesterday)$")
 _DET_BEFORE = re.compile(r"(?<![\w’'-])(?:[Tt]he|[Aa]n?)\s+$")
 
@@ -540,9 +540,8 @@ def _fix_structure(text: str, a: dict) -> dict:
             "," in text[src[1]:cue[0]]:
         # "In a speech to the Assembly, the parliament, Kim said": the name right before
         # the cue speaks, not the one in the opening phrase
-        m = _NAME_BEFORE.search(text, max(src[1], cue[0] - 60), cue[0])
-        if m and m.group(1).split()[0] not in _NOT_SUBJECTS and \
-                "," not in text[m.end(1):cue[0]] and \
+        m = _name_before_cue(text, src[1], cue[0])
+        if m and "," not in text[m.end(1):cue[0]] and \
                 not any(c[0] < m.end(1) and m.start(1) < c[1] for c in a["content"]):
             a["source"] = src = (m.start(1), m.end(1))
     if src is not None:
@@ -583,6 +582,13 @@ _NOT_SUBJECTS = frozenset(
     "August September October November December It He She They We I This That".split())
 
 
+def _name_before_cue(text: str, start: int, cue_start: int) -> re.Match | None:
+    """A name (not "The", "Monday", "It" ...) right before a cue, within 60 characters
+    and not before ``start``."""
+    m = _NAME_BEFORE.search(text, max(start, cue_start - 60), cue_start)
+    return None if m is None or m.group(1).split()[0] in _NOT_SUBJECTS else m
+
+
 def _subject_source(text: str, a: dict, sent_starts: list[int]) -> dict:
     """A cue with no source takes its sentence's subject when it is a name ("China and
     Russia have also censured ...", "MOSCOW: The Kremlin on Thursday dismissed ..."), the
@@ -609,10 +615,7 @@ def _subject_source(text: str, a: dict, sent_starts: list[int]) -> dict:
         if m and not _PARENTHETICAL.fullmatch(text, m.end(), cs):
             m = None
     if not m or (text[m.end():cs].strip() and not text.startswith(",", m.end())):
-        # "days after Kim vowed ...": a name right before the cue
-        m = _NAME_BEFORE.search(text, max(start, cs - 60), cs)
-        if m and m.group(1).split()[0] in _NOT_SUBJECTS:
-            m = None
+        m = _name_before_cue(text, start, cs)   # "days after Kim vowed ..."
     if not m or any(c[0] < m.end() and m.start() < c[1] for c in a["content"]):
         return a
     a = dict(a)
@@ -620,7 +623,7 @@ def _subject_source(text: str, a: dict, sent_starts: list[int]) -> dict:
     return a
 
 
-_TIME_BEFORE_CUE = re.compile(rf"\s+(?:on\s+)?(?:{_WEEKDAY}|today|yesterday)\s+$")
+_TIME_BEFORE_CUE = re.compile(rf"\s+(?:on\s+)?(?:{WEEKDAY}|today|yesterday)\s+$")
 _RELATIVE_BEFORE_CUE = re.compile(
     r"((?:the|its|his|her|their)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+|"
     r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4}),\s+(?:which|who)\s+(?:[a-z]+ly\s+)?"

@@ -210,7 +210,8 @@ _NP = (rf"(?:(?:the|a|an|its|his|her|their|[A-Z][\w.’'-]*(?:’s|'s))\s+)?"
 _STATE_MEDIA = (r"(?:KCNA|the\s+(?:official\s+)?Korean\s+Central\s+News\s+Agency(?:\s*\(KCNA\))?|"
                 r"Rodong\s+Sinmun|(?:the\s+)?state\s+media|Xinhua|TASS|the\s+agency)")
 
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# a weekday name (the reporting rules here, the source edges in framing.attribution)
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # who reports in a trailing reporting clause: a pronoun, a determiner phrase, state media,
 # officials, a possessive phrase ("North Korea's official Korean Central News Agency"),
 # or a name; an acronym in parentheses may follow ("... Joint Chiefs of Staff (JCS)")
@@ -262,7 +263,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
         rf"(?P<source>{_REPORTER})\s+(?:(?:has|have|also)\s+)?"
         r"(?P<cue>said|says|added|adds|noted|notes|wrote|writes|stated|explained|argued|"
         r"insisted|warned|claimed|reported|reports|announced)"
-        rf"(?:\s+(?:on\s+)?{_WEEKDAY}|\s+(?:today|yesterday))?"
+        rf"(?:\s+(?:on\s+)?{WEEKDAY}|\s+(?:today|yesterday))?"
         # the end of the sentence, or a participle or circumstance after a comma
         rf"(?=[.!?]\s*$|,\s+(?:{'|'.join(_AFTER_TRAILING)})\b)")),
     # "..., Tass quoted presidential aide Yury Ushakov as saying." (the content first)
